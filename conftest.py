@@ -1,0 +1,106 @@
+"""Shared test cast (personas) and helpers for requests on a brand host."""
+
+import pytest
+from django.test import Client
+
+from hale.accounts.models import Patient, User
+from hale.specialists.models import Specialist
+from hale.tenancy.models import Brand, BrandDomain, BrandMembership
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_brand(slug: str, name: str, **extra) -> Brand:
+    brand = Brand.objects.create(slug=slug, name=name, **extra)
+    BrandDomain.objects.create(brand=brand, domain=f"{slug}.localhost", is_primary=True)
+    return brand
+
+
+def make_user(email: str, **extra) -> User:
+    return User.objects.create_user(email=email, password=PASSWORD, **extra)
+
+
+@pytest.fixture
+def brand_a(db) -> Brand:
+    return make_brand("calm", "Calm Minds", colour_primary="#2f6f73", default_language="en",
+                      default_time_zone="Europe/London", features=["video", "smart_matching"])
+
+
+@pytest.fixture
+def brand_b(db) -> Brand:
+    return make_brand("northside", "Northside Clinic", colour_primary="#7a2e3a",
+                      default_language="en", default_time_zone="America/New_York",
+                      features=["invitations", "shop"])
+
+
+@pytest.fixture
+def patient_a(brand_a) -> Patient:
+    user = make_user("patient.a@example.com", full_name="Alice Patient")
+    return Patient.objects.create(brand=brand_a, user=user, email=user.email,
+                                  full_name=user.full_name)
+
+
+@pytest.fixture
+def patient_b(brand_b) -> Patient:
+    user = make_user("patient.b@example.com", full_name="Bob Patient")
+    return Patient.objects.create(brand=brand_b, user=user, email=user.email,
+                                  full_name=user.full_name)
+
+
+@pytest.fixture
+def specialist(db) -> Specialist:
+    user = make_user("dr.one@example.com", full_name="Dana One", time_zone="Europe/Madrid")
+    return Specialist.objects.create(user=user, display_name="Dr Dana One",
+                                     status=Specialist.Status.APPROVED)
+
+
+@pytest.fixture
+def specialist_2(db) -> Specialist:
+    user = make_user("dr.two@example.com", full_name="Sam Two", time_zone="America/Chicago")
+    return Specialist.objects.create(user=user, display_name="Dr Sam Two",
+                                     status=Specialist.Status.APPROVED)
+
+
+@pytest.fixture
+def staff_a(brand_a) -> User:
+    user = make_user("staff.a@example.com", full_name="Casey Staff")
+    BrandMembership.objects.create(brand=brand_a, user=user)
+    return user
+
+
+@pytest.fixture
+def staff_b(brand_b) -> User:
+    user = make_user("staff.b@example.com", full_name="Nora Staff")
+    BrandMembership.objects.create(brand=brand_b, user=user)
+    return user
+
+
+@pytest.fixture
+def operator(db) -> User:
+    return User.objects.create_superuser(email="ops@example.com", password=PASSWORD)
+
+
+class HostClient(Client):
+    """A test client whose requests go to one host (a brand domain or the platform host)."""
+
+    def __init__(self, host: str, **kwargs):
+        super().__init__(HTTP_HOST=host, **kwargs)
+        self.host = host
+
+
+@pytest.fixture
+def anonymous():
+    """An anonymous visitor; call with a host: ``anonymous("calm.localhost")``."""
+    return lambda host="localhost": HostClient(host)
+
+
+@pytest.fixture
+def client_for():
+    """A signed-in client for ``user`` on ``host``: ``client_for(user, "calm.localhost")``."""
+
+    def make(user: User, host: str = "localhost") -> HostClient:
+        c = HostClient(host)
+        c.force_login(user)
+        return c
+
+    return make

@@ -1,0 +1,28 @@
+"""Per-request account checks."""
+
+from django.contrib.auth import logout
+from django.shortcuts import render
+
+from hale.accounts.invitations import portal_access_disabled
+
+
+class PortalAccessMiddleware:
+    """Ends the session of a patient whose portal access on this brand was turned off.
+
+    Sign-in is refused by ``AccountAdapter.pre_login``; this catches sessions that were open
+    when staff turned access off. Sessions belong to one host, so the person's sessions on
+    other brands (and on the platform host) carry on. Costs one indexed query per request of
+    a signed-in user on a brand host.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        brand = getattr(request, "brand", None)
+        user = getattr(request, "user", None)
+        if brand is not None and user is not None and user.is_authenticated:
+            if portal_access_disabled(user=user, brand=brand):
+                logout(request)
+                return render(request, "accounts/portal_access_disabled.html", status=403)
+        return self.get_response(request)

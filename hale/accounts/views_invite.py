@@ -1,0 +1,126 @@
+"""The patient's side of a portal invitation (brand host).
+
+``GET /invite/<token>/`` only reads: mail scanners open links, so showing the page never
+spends the token. The token is spent by the confirming POST of a signed-in patient. A visitor
+who first has to sign up or sign in leaves with ``next=/invite/continue/``; the token waits
+in their session meanwhile, so it never travels in another URL.
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from hale.accounts import invitations
+from hale.accounts.invitations import STATUS_ERRORS, InvitationError
+from hale.accounts.models import PortalInvitation
+
+SESSION_KEY = "hale_invitation_token"
+Status = PortalInvitation.Status
+
+# What a refused invitation answers: gone for good (410) or a request that cannot be met.
+GONE_CODES = {"used", "expired", "revoked"}
+
+
+def _problem(request: HttpRequest, *, code: str, message: str) -> HttpResponse:
+    if code == "invalid":
+        status = 404
+    elif code in GONE_CODES:
+        status = 410
+    else:
+        status = 409
+    response = render(request, "accounts/invitation_problem.html", {
+        "code": code, "message": message,
+    }, status=status)
+    return _private(response)
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    # The page's own URL carries the token: keep it out of Referer headers.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _forget(request: HttpRequest) -> None:
+    request.session.pop(SESSION_KEY, None)
+
+
+def _with_next(url_name: str) -> str:
+    return f"{reverse(url_name)}?{urlencode({'next': reverse('invitation_continue')})}"
+
+
+def _handle(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = invitations.invitation_for_token(token, request.brand)
+    if invitation is None:
+        _forget(request)
+        return _problem(request, code="invalid", message=_(
+            "This invitation link is not valid. Check that you copied the whole link, or ask "
+            "the clinic to send a new invitation."))
+    status = invitation.effective_status()
+    user = request.user
+    if status != Status.PENDING:
+        _forget(request)
+        if status == Status.ACCEPTED and user.is_authenticated \
+                and invitation.patient.user_id == user.pk:
+            messages.info(request, _("You have already accepted this invitation."))
+            return redirect("home")
+        code, message = STATUS_ERRORS[status]
+        return _problem(request, code=code, message=str(message))
+
+    if request.method == "POST":
+        if not user.is_authenticated:
+            request.session[SESSION_KEY] = token
+            return redirect(_with_next("account_login"))
+        try:
+            invitations.accept_invitation(token=token, user=user, brand=request.brand)
+        except InvitationError as exc:
+            if exc.code == "already_yours":
+                _forget(request)
+                messages.info(request, exc.message)
+                return redirect("home")
+            if exc.code in GONE_CODES or exc.code == "invalid":
+                _forget(request)
+            return _problem(request, code=exc.code, message=exc.message)
+        _forget(request)
+        messages.success(request, _("Welcome to %(brand)s! Your account is now linked to "
+                                    "your patient record.") % {"brand": request.brand.name})
+        return redirect("home")
+
+    if not user.is_authenticated:
+        # Keep the token for the way back from sign-up / sign-in (see invitation_continue).
+        request.session[SESSION_KEY] = token
+    email_matches = user.is_authenticated and (
+        (user.email or "").casefold() == invitation.email.casefold())
+    inviter = invitation.created_by
+    response = render(request, "accounts/invitation_landing.html", {
+        "invitation": invitation,
+        "inviter_name": inviter.get_full_name() if inviter else "",
+        "email_matches": email_matches,
+        "signup_url": _with_next("account_signup"),
+        "login_url": _with_next("account_login"),
+        "continue_url": reverse("invitation_continue"),
+    })
+    return _private(response)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link: the invitation page (GET), or accept it (POST)."""
+    return _handle(request, token)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_continue(request: HttpRequest) -> HttpResponse:
+    """The same page for the invitation kept in this session."""
+    token = request.session.get(SESSION_KEY)
+    if not token:
+        return _problem(request, code="invalid", message=_(
+            "We could not find your invitation. Open the link in the invitation email "
+            "again."))
+    return _handle(request, token)

@@ -1,0 +1,17 @@
+"""Audit trail: call ``record`` inside the action's transaction."""
+
+from django.db import models
+
+from hale.core.models import AuditEvent
+
+
+def record(actor, action: str, obj: models.Model | None = None, *, brand=None,
+           **data) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        brand=brand,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        data=data,
+    )

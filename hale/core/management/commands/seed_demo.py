@@ -1,0 +1,28 @@
+from django.core.management.base import BaseCommand
+
+from hale.core import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo brands, people and content (idempotent: existing data is kept)."
+
+    def handle(self, *args, **options):
+        logins = demo.seed()
+        self.stdout.write(self.style.SUCCESS("Demo data is ready."))
+        self.stdout.write(demo_banner(logins))
+
+
+def demo_banner(logins, port: int = 8000) -> str:
+    lines = [
+        "",
+        "Portals:",
+        f"  Calm Minds (patients)        http://calm.localhost:{port}/",
+        f"  Northside Clinic (patients)  http://northside.localhost:{port}/",
+        f"  Specialists & back office    http://localhost:{port}/",
+        f"  Django admin (operators)     http://localhost:{port}/admin/",
+        f"  Dev outbox (emails sent)     http://localhost:{port}/dev/outbox/",
+        "",
+        f"Demo logins (password for all: {demo.DEMO_PASSWORD}):",
+    ]
+    lines += [f"  {login.role:<34} {login.email:<28} on {login.host}" for login in logins]
+    return "\n".join(lines) + "\n"

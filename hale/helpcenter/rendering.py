@@ -1,0 +1,148 @@
+"""Markdown → safe HTML for Help Center articles.
+
+Markdown passes raw HTML through, so its output is never trusted: it is cleaned with nh3 against
+an allow-list. What survives is plain document structure — no scripts, no event handlers, no
+``style`` attributes, no frames, and links only to http(s), mailto, tel or relative addresses.
+"""
+
+import xml.etree.ElementTree as ET  # noqa: S405 - builds elements, never parses input
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "code",
+        "dd",
+        "del",
+        "details",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "s",
+        "samp",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "ol": {"start"},
+    "td": {"align"},
+    "th": {"align", "scope"},
+}
+# Tags removed together with everything inside them (the rest keep their text).
+DROPPED_WITH_CONTENT = frozenset(
+    {
+        "script",
+        "style",
+        "iframe",
+        "object",
+        "embed",
+        "noscript",
+        "template",
+        "textarea",
+        "select",
+        "svg",
+        "math",
+    }
+)
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+LINK_REL = "noopener noreferrer nofollow"
+MAX_MARKDOWN_LENGTH = 100_000
+
+
+class _DemoteHeadings(Treeprocessor):
+    """The page title is the only h1: shift headings so the article's top level is h2.
+
+    Authors may start at ``#`` or at ``##``; either way the page's outline stays in order.
+    """
+
+    LEVELS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+    def run(self, root: ET.Element) -> None:
+        headings = [element for element in root.iter() if element.tag in self.LEVELS]
+        if not headings:
+            return
+        shift = 2 - min(int(element.tag[1]) for element in headings)
+        if shift <= 0:
+            return
+        for element in headings:
+            element.tag = f"h{min(int(element.tag[1]) + shift, 6)}"
+
+
+class _DemoteHeadingsExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        md.treeprocessors.register(_DemoteHeadings(md), "hale_demote_headings", 5)
+
+
+def _markdown_to_html(text: str) -> str:
+    # A fresh converter per call: Markdown instances keep state and are not thread-safe.
+    converter = markdown.Markdown(
+        extensions=[
+            "abbr",
+            "def_list",
+            "fenced_code",
+            "tables",
+            "sane_lists",
+            _DemoteHeadingsExtension(),
+        ],
+        extension_configs={"tables": {"use_align_attribute": True}},
+        output_format="html",
+    )
+    return converter.convert(text)
+
+
+def sanitise_html(html: str) -> str:
+    """Keep only the allow-listed tags, attributes and URL schemes."""
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+
+
+def render_markdown(text: str) -> str:
+    """Markdown source → sanitised HTML, safe to mark safe in a template."""
+    return sanitise_html(_markdown_to_html(text or "")).strip()

@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from hale.tenancy.models import Brand, BrandDomain, BrandMembership
+
+
+class BrandDomainInline(admin.TabularInline):
+    model = BrandDomain
+    extra = 0
+
+
+class BrandMembershipInline(admin.TabularInline):
+    model = BrandMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Brand)
+class BrandAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "discovery_mode", "pricing_mode", "is_active"]
+    list_filter = ["is_active", "discovery_mode", "pricing_mode"]
+    search_fields = ["name", "slug", "domains__domain"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [BrandDomainInline, BrandMembershipInline]

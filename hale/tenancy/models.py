@@ -1,0 +1,126 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
+
+
+class Brand(models.Model):
+    """A white-label patient portal: its own domains, look, language, time zone and rules.
+
+    Every patient-facing query filters by brand; the brand is resolved from the request host.
+    """
+
+    class Discovery(models.TextChoices):
+        BROWSE = "browse", _("Browse and choose")
+        GUIDED = "guided", _("Guided matching")
+        SMART = "smart", _("Smart-matching")
+
+    class Pricing(models.TextChoices):
+        SPECIALIST = "specialist", _("Specialist sets the price")
+        BRAND = "brand", _("Brand-fixed price")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    tagline = models.CharField(_("tagline"), max_length=200, blank=True)
+    logo = models.FileField(_("logo"), upload_to="brands/logos/", blank=True)
+    colour_primary = models.CharField(
+        _("primary colour"), max_length=7, default="#2f6f73", validators=[hex_colour]
+    )
+    colour_accent = models.CharField(
+        _("accent colour"), max_length=7, default="#e0a458", validators=[hex_colour]
+    )
+    colour_background = models.CharField(
+        _("background colour"), max_length=7, default="#f7f7f2", validators=[hex_colour]
+    )
+    colour_text = models.CharField(
+        _("text colour"), max_length=7, default="#1d2525", validators=[hex_colour]
+    )
+    default_language = models.CharField(
+        _("default language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    default_time_zone = models.CharField(_("default time zone"), max_length=64, default="UTC")
+    discovery_mode = models.CharField(
+        _("discovery mode"), max_length=16, choices=Discovery.choices, default=Discovery.BROWSE
+    )
+    pricing_mode = models.CharField(
+        _("pricing mode"), max_length=16, choices=Pricing.choices, default=Pricing.SPECIALIST
+    )
+    support_email = models.EmailField(_("support email"), blank=True)
+    features = models.JSONField(
+        _("features"), default=list, blank=True,
+        help_text=_("Plan features switched on for this brand, e.g. video, shop, invitations."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("brand")
+        verbose_name_plural = _("brands")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def has_feature(self, feature: str) -> bool:
+        return feature in self.features
+
+    @property
+    def primary_domain(self) -> str | None:
+        domain = next((d for d in self.domains.all() if d.is_primary), None)
+        return domain.domain if domain else None
+
+
+class BrandDomain(models.Model):
+    """A host name that serves a brand's patient portal (matched without the port)."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(_("domain"), max_length=253, unique=True)
+    is_primary = models.BooleanField(_("primary"), default=False)
+
+    class Meta:
+        ordering = ["-is_primary", "domain"]
+        verbose_name = _("brand domain")
+        verbose_name_plural = _("brand domains")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand"], condition=models.Q(is_primary=True), name="one_primary_domain"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def save(self, *args, **kwargs):
+        # Host lookups compare lower-case names; store them that way.
+        self.domain = self.domain.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class BrandMembership(models.Model):
+    """A person who works for a brand in its back office (staff or admin)."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        ADMIN = "admin", _("Brand admin")
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="brand_memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.STAFF)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "user"], name="one_membership_per_brand")
+        ]
+        verbose_name = _("brand membership")
+        verbose_name_plural = _("brand memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.brand} ({self.role})"

@@ -1,0 +1,22 @@
+"""URLs of the platform host: specialist portal, staff back office, Django admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from hale.core import views as core_views
+from hale.urls_common import urlpatterns as common
+
+urlpatterns = [
+    path("", core_views.platform_home, name="home"),
+    path("staff/", core_views.staff_home, name="staff_home"),
+    path("staff/brands/<slug:brand_slug>/help/", include("hale.helpcenter.staff_urls")),
+    path("staff/brands/<slug:brand_slug>/patients/", include("hale.accounts.urls_staff")),
+    path(
+        "staff/brands/<slug:brand_slug>/announcements/",
+        include("hale.notifications.staff_urls"),
+    ),
+    path("staff/reviews/", include("hale.specialists.staff_urls")),
+    path("practice/", include("hale.specialists.urls")),
+    path("admin/", admin.site.urls),
+    *common,
+]

@@ -9,6 +9,8 @@ UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 export UV_PYTHON_DOWNLOADS ?= never
 export UV_PYTHON ?= $(PYTHON)
 
+MESSAGES_IGNORE := --ignore=.venv --ignore=.tools --ignore=var --ignore=tests --ignore=bench --ignore=conftest.py
+
 .PHONY: run test install bench lint format messages check clean
 
 .tools/bin/uv:
@@ -42,8 +44,7 @@ format: install
 	.venv/bin/ruff format .
 
 messages: install  ## Refresh the translation catalogues
-	cd hale && ../.venv/bin/python ../manage.py makemessages -l es --no-obsolete
-	cd hale && ../.venv/bin/python ../manage.py makemessages -d djangojs -l es --no-obsolete
+	.venv/bin/python manage.py makemessages -l es --no-obsolete $(MESSAGES_IGNORE)
 	.venv/bin/python manage.py compilemessages --ignore=.venv
 
 check: install

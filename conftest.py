@@ -7,7 +7,7 @@ from hale.accounts.models import Patient, User
 from hale.specialists.models import Specialist
 from hale.tenancy.models import Brand, BrandDomain, BrandMembership
 
-PASSWORD = "correct-horse-battery-staple"
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 (test persona)
 
 
 def make_brand(slug: str, name: str, **extra) -> Brand:
@@ -22,43 +22,58 @@ def make_user(email: str, **extra) -> User:
 
 @pytest.fixture
 def brand_a(db) -> Brand:
-    return make_brand("calm", "Calm Minds", colour_primary="#2f6f73", default_language="en",
-                      default_time_zone="Europe/London", features=["video", "smart_matching"])
+    return make_brand(
+        "calm",
+        "Calm Minds",
+        colour_primary="#2f6f73",
+        default_language="en",
+        default_time_zone="Europe/London",
+        features=["video", "smart_matching"],
+    )
 
 
 @pytest.fixture
 def brand_b(db) -> Brand:
-    return make_brand("northside", "Northside Clinic", colour_primary="#7a2e3a",
-                      default_language="en", default_time_zone="America/New_York",
-                      features=["invitations", "shop"])
+    return make_brand(
+        "northside",
+        "Northside Clinic",
+        colour_primary="#7a2e3a",
+        default_language="en",
+        default_time_zone="America/New_York",
+        features=["invitations", "shop"],
+    )
 
 
 @pytest.fixture
 def patient_a(brand_a) -> Patient:
     user = make_user("patient.a@example.com", full_name="Alice Patient")
-    return Patient.objects.create(brand=brand_a, user=user, email=user.email,
-                                  full_name=user.full_name)
+    return Patient.objects.create(
+        brand=brand_a, user=user, email=user.email, full_name=user.full_name
+    )
 
 
 @pytest.fixture
 def patient_b(brand_b) -> Patient:
     user = make_user("patient.b@example.com", full_name="Bob Patient")
-    return Patient.objects.create(brand=brand_b, user=user, email=user.email,
-                                  full_name=user.full_name)
+    return Patient.objects.create(
+        brand=brand_b, user=user, email=user.email, full_name=user.full_name
+    )
 
 
 @pytest.fixture
 def specialist(db) -> Specialist:
     user = make_user("dr.one@example.com", full_name="Dana One", time_zone="Europe/Madrid")
-    return Specialist.objects.create(user=user, display_name="Dr Dana One",
-                                     status=Specialist.Status.APPROVED)
+    return Specialist.objects.create(
+        user=user, display_name="Dr Dana One", status=Specialist.Status.APPROVED
+    )
 
 
 @pytest.fixture
 def specialist_2(db) -> Specialist:
     user = make_user("dr.two@example.com", full_name="Sam Two", time_zone="America/Chicago")
-    return Specialist.objects.create(user=user, display_name="Dr Sam Two",
-                                     status=Specialist.Status.APPROVED)
+    return Specialist.objects.create(
+        user=user, display_name="Dr Sam Two", status=Specialist.Status.APPROVED
+    )
 
 
 @pytest.fixture

@@ -4,11 +4,17 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hale.core import views as core_views
+from hale.tenancy import views as tenancy_views
 from hale.urls_common import urlpatterns as common
 
 urlpatterns = [
     path("", core_views.platform_home, name="home"),
     path("staff/", core_views.staff_home, name="staff_home"),
+    path(
+        "staff/brands/<slug:brand_slug>/settings/",
+        tenancy_views.brand_settings,
+        name="staff_brand_settings",
+    ),
     path("staff/brands/<slug:brand_slug>/help/", include("hale.helpcenter.staff_urls")),
     path("staff/brands/<slug:brand_slug>/patients/", include("hale.accounts.urls_staff")),
     path(

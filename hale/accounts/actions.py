@@ -22,9 +22,14 @@ def ensure_patient_for_brand(*, user: User, brand: Brand | None) -> Patient | No
     if Patient.objects.filter(brand=brand, email__iexact=user.email).exists():
         return None
     patient, created = Patient.objects.get_or_create(
-        brand=brand, user=user,
-        defaults={"email": user.email, "full_name": user.full_name,
-                  "language": user.language, "time_zone": user.time_zone},
+        brand=brand,
+        user=user,
+        defaults={
+            "email": user.email,
+            "full_name": user.full_name,
+            "language": user.language,
+            "time_zone": user.time_zone,
+        },
     )
     if created:
         audit.record(user, "patient.created", patient, brand=brand)
@@ -32,8 +37,9 @@ def ensure_patient_for_brand(*, user: User, brand: Brand | None) -> Patient | No
 
 
 @transaction.atomic
-def update_preferences(*, user: User, language: str | None = None,
-                       time_zone: str | None = None) -> User:
+def update_preferences(
+    *, user: User, language: str | None = None, time_zone: str | None = None
+) -> User:
     """Save the viewer's language and/or time zone."""
     fields = []
     if language is not None and language != user.language:

@@ -108,8 +108,11 @@ def staff_patients(brand: Brand, *, query: str = "") -> QuerySet[Patient]:
 
 def access_staff_patient(brand: Brand, patient_uuid) -> Patient:
     """One of ``brand``'s patients (callers have checked the user is its staff); 404 if not."""
-    patient = Patient.objects.filter(brand=brand, uuid=patient_uuid).select_related(
-        "user", "brand").first()
+    patient = (
+        Patient.objects.filter(brand=brand, uuid=patient_uuid)
+        .select_related("user", "brand")
+        .first()
+    )
     if patient is None:
         raise Http404
     return patient
@@ -125,17 +128,14 @@ def access_staff_invitation(patient: Patient, invitation_uuid) -> PortalInvitati
 
 def patient_invitations(patient: Patient) -> list[PortalInvitation]:
     """Every invitation of ``patient``, newest first, with the people in its history."""
-    return list(
-        patient.invitations.select_related("created_by", "accepted_by", "revoked_by")
-    )
+    return list(patient.invitations.select_related("created_by", "accepted_by", "revoked_by"))
 
 
 def patient_activity(patient: Patient, *, limit: int = 50) -> list[AuditEvent]:
     """The audit trail of the patient record itself (created, portal access, account linked),
     newest first; staff page views are left out."""
     return list(
-        AuditEvent.objects.filter(object_type=Patient._meta.label_lower,
-                                  object_id=str(patient.pk))
+        AuditEvent.objects.filter(object_type=Patient._meta.label_lower, object_id=str(patient.pk))
         .exclude(action="patient.viewed")
         .select_related("actor")[:limit]
     )
@@ -146,8 +146,16 @@ def invitation_for_token(token: str, brand: Brand) -> PortalInvitation | None:
     (unknown, altered, or another brand's). Reading never changes anything."""
     if not token or len(token) > TOKEN_MAX_LENGTH:
         return None
+    return invitation_for_hash(hash_token(token), brand)
+
+
+def invitation_for_hash(token_hash: str, brand: Brand) -> PortalInvitation | None:
+    """As :func:`invitation_for_token`, from the token's hash (what a session keeps while
+    the visitor signs up, so the raw token is not stored there either)."""
+    if not token_hash:
+        return None
     return (
-        PortalInvitation.objects.filter(token_hash=hash_token(token), patient__brand=brand)
+        PortalInvitation.objects.filter(token_hash=token_hash, patient__brand=brand)
         .select_related("patient", "patient__brand", "created_by")
         .first()
     )
@@ -193,8 +201,10 @@ def _expiry_hours(value) -> int:
 STATUS_ERRORS = {
     Status.ACCEPTED: (
         "used",
-        gettext_lazy("This invitation has already been used. If it was you, sign in; "
-                     "otherwise ask the clinic for a new invitation."),
+        gettext_lazy(
+            "This invitation has already been used. If it was you, sign in; "
+            "otherwise ask the clinic for a new invitation."
+        ),
     ),
     Status.EXPIRED: (
         "expired",
@@ -202,8 +212,10 @@ STATUS_ERRORS = {
     ),
     Status.REVOKED: (
         "revoked",
-        gettext_lazy("This invitation was withdrawn by the clinic. Ask them for a new one "
-                     "if you still need access."),
+        gettext_lazy(
+            "This invitation was withdrawn by the clinic. Ask them for a new one "
+            "if you still need access."
+        ),
     ),
 }
 
@@ -251,15 +263,26 @@ def create_patient(
     try:
         with transaction.atomic():
             patient = Patient.objects.create(
-                brand=brand, email=email, full_name=full_name.strip(),
-                date_of_birth=date_of_birth, phone=phone.strip(), time_zone=time_zone,
-                language=language, portal_enabled=portal_enabled,
+                brand=brand,
+                email=email,
+                full_name=full_name.strip(),
+                date_of_birth=date_of_birth,
+                phone=phone.strip(),
+                time_zone=time_zone,
+                language=language,
+                portal_enabled=portal_enabled,
             )
     except IntegrityError:
         # Someone created the same patient a moment ago.
         raise duplicate from None
-    audit.record(acting_user, "patient.created", patient, brand=brand,
-                 source="staff", portal_enabled=portal_enabled)
+    audit.record(
+        acting_user,
+        "patient.created",
+        patient,
+        brand=brand,
+        source="staff",
+        portal_enabled=portal_enabled,
+    )
     return patient
 
 
@@ -280,17 +303,29 @@ def send_invitation(
     now = timezone.now()
     if patient.invitations.pending(now).count() >= MAX_PENDING_PER_PATIENT:
         raise InvitationError(
-            _("This patient already has %(count)s pending invitations. Revoke one or wait "
-              "for one to expire before sending another.") % {"count": MAX_PENDING_PER_PATIENT},
+            _(
+                "This patient already has %(count)s pending invitations. Revoke one or wait "
+                "for one to expire before sending another."
+            )
+            % {"count": MAX_PENDING_PER_PATIENT},
             code="too_many_pending",
         )
     invitation = PortalInvitation.objects.create(
-        patient=patient, email=patient.email.lower(), created_by=acting_user,
-        created_at=now, expires_at=now + timedelta(hours=hours),
+        patient=patient,
+        email=patient.email.lower(),
+        created_by=acting_user,
+        created_at=now,
+        expires_at=now + timedelta(hours=hours),
     )
-    audit.record(acting_user, "invitation.sent", invitation, brand=patient.brand,
-                 patient=str(patient.uuid), email=invitation.email,
-                 expires_at=invitation.expires_at.isoformat())
+    audit.record(
+        acting_user,
+        "invitation.sent",
+        invitation,
+        brand=patient.brand,
+        patient=str(patient.uuid),
+        email=invitation.email,
+        expires_at=invitation.expires_at.isoformat(),
+    )
     enqueue_on_commit(send_invitation_email, invitation.pk)
     return invitation
 
@@ -315,8 +350,14 @@ def revoke_invitation(*, acting_user: User, invitation: PortalInvitation) -> Por
     invitation.revoked_by = acting_user
     invitation.revoke_reason = PortalInvitation.RevokeReason.STAFF
     invitation.save(update_fields=["status", "revoked_at", "revoked_by", "revoke_reason"])
-    audit.record(acting_user, "invitation.revoked", invitation, brand=patient.brand,
-                 patient=str(patient.uuid), reason=invitation.revoke_reason)
+    audit.record(
+        acting_user,
+        "invitation.revoked",
+        invitation,
+        brand=patient.brand,
+        patient=str(patient.uuid),
+        reason=invitation.revoke_reason,
+    )
     return invitation
 
 
@@ -341,14 +382,21 @@ def set_portal_access(*, acting_user: User, patient: Patient, enabled: bool) -> 
         )
         revoked = [str(u) for _pk, u in pending]
         PortalInvitation.objects.filter(pk__in=[pk for pk, _u in pending]).update(
-            status=Status.REVOKED, revoked_at=now, revoked_by=acting_user,
+            status=Status.REVOKED,
+            revoked_at=now,
+            revoked_by=acting_user,
             revoke_reason=PortalInvitation.RevokeReason.PORTAL_DISABLED,
         )
     locked.portal_enabled = enabled
     locked.save(update_fields=["portal_enabled"])
     patient.portal_enabled = enabled
-    audit.record(acting_user, "patient.portal_enabled" if enabled else "patient.portal_disabled",
-                 locked, brand=locked.brand, revoked_invitations=revoked)
+    audit.record(
+        acting_user,
+        "patient.portal_enabled" if enabled else "patient.portal_disabled",
+        locked,
+        brand=locked.brand,
+        revoked_invitations=revoked,
+    )
     return locked
 
 
@@ -363,11 +411,22 @@ def accept_invitation(*, token: str, user: User, brand: Brand) -> Patient:
     the record is linked to someone else; or when the user already is another patient of
     this brand. The invitation row is locked, so of two concurrent accepts one links and the
     other sees "already used"."""
-    found = invitation_for_token(token, brand)
+    if not token or len(token) > TOKEN_MAX_LENGTH:
+        token_hash = ""
+    else:
+        token_hash = hash_token(token)
+    return accept_invitation_by_hash(token_hash=token_hash, user=user, brand=brand)
+
+
+def accept_invitation_by_hash(*, token_hash: str, user: User, brand: Brand) -> Patient:
+    """:func:`accept_invitation` for a token whose hash a session kept."""
+    found = invitation_for_hash(token_hash, brand)
     if found is None:
         raise InvitationError(
-            _("This invitation link is not valid. Check that you copied the whole link, or "
-              "ask the clinic to send a new invitation."),
+            _(
+                "This invitation link is not valid. Check that you copied the whole link, or "
+                "ask the clinic to send a new invitation."
+            ),
             code="invalid",
         )
     with transaction.atomic():
@@ -389,21 +448,28 @@ def accept_invitation(*, token: str, user: User, brand: Brand) -> Patient:
             )
         if (user.email or "").casefold() != invitation.email.casefold():
             raise InvitationError(
-                _("This invitation was sent to %(email)s, but you are signed in as "
-                  "%(current)s. Sign out, then sign in or create an account with %(email)s.")
+                _(
+                    "This invitation was sent to %(email)s, but you are signed in as "
+                    "%(current)s. Sign out, then sign in or create an account with %(email)s."
+                )
                 % {"email": invitation.email, "current": user.email},
                 code="wrong_email",
             )
         if patient.user_id is not None and patient.user_id != user.pk:
             raise InvitationError(
-                _("This patient record is already linked to another account. Please contact "
-                  "the clinic."),
+                _(
+                    "This patient record is already linked to another account. Please contact "
+                    "the clinic."
+                ),
                 code="already_linked",
             )
         if Patient.objects.filter(brand=brand, user=user).exclude(pk=patient.pk).exists():
             raise InvitationError(
-                _("Your account already belongs to another patient record on %(brand)s. "
-                  "Please contact the clinic.") % {"brand": brand.name},
+                _(
+                    "Your account already belongs to another patient record on %(brand)s. "
+                    "Please contact the clinic."
+                )
+                % {"brand": brand.name},
                 code="other_patient",
             )
         if patient.user_id != user.pk:
@@ -414,23 +480,29 @@ def accept_invitation(*, token: str, user: User, brand: Brand) -> Patient:
             except IntegrityError:
                 # The same account was linked to another record of this brand meanwhile.
                 raise InvitationError(
-                    _("Your account already belongs to another patient record on %(brand)s. "
-                      "Please contact the clinic.") % {"brand": brand.name},
+                    _(
+                        "Your account already belongs to another patient record on %(brand)s. "
+                        "Please contact the clinic."
+                    )
+                    % {"brand": brand.name},
                     code="other_patient",
                 ) from None
-            audit.record(user, "patient.linked", patient, brand=brand,
-                         invitation=str(invitation.uuid))
+            audit.record(
+                user, "patient.linked", patient, brand=brand, invitation=str(invitation.uuid)
+            )
         invitation.status = Status.ACCEPTED
         invitation.accepted_at = now
         invitation.accepted_by = user
         invitation.save(update_fields=["status", "accepted_at", "accepted_by"])
         # The other pending invitations of this record have nothing left to do.
         patient.invitations.pending(now).exclude(pk=invitation.pk).update(
-            status=Status.REVOKED, revoked_at=now,
+            status=Status.REVOKED,
+            revoked_at=now,
             revoke_reason=PortalInvitation.RevokeReason.SUPERSEDED,
         )
-        audit.record(user, "invitation.accepted", invitation, brand=brand,
-                     patient=str(patient.uuid))
+        audit.record(
+            user, "invitation.accepted", invitation, brand=brand, patient=str(patient.uuid)
+        )
         if invitation.created_by_id:
             transaction.on_commit(lambda: _notify_inviter(invitation.pk))
     return patient
@@ -450,16 +522,22 @@ def _notify_inviter(invitation_id: int) -> None:
     name = patient.full_name or patient.email
     # Lazy, so notify renders them in the staff member's own language.
     title = lazy(lambda: _("%(name)s accepted your invitation") % {"name": name}, str)()
-    body = lazy(lambda: _("%(name)s can now use the %(brand)s patient portal.")
-                % {"name": name, "brand": brand.name}, str)()
+    body = lazy(
+        lambda: (
+            _("%(name)s can now use the %(brand)s patient portal.")
+            % {"name": name, "brand": brand.name}
+        ),
+        str,
+    )()
     notify(
         user=invitation.created_by,
         kind="invitation.accepted",
         brand=brand,
         title=title,
         body=body,
-        url=reverse("staff_patient_detail", urlconf="hale.urls_platform",
-                    args=[brand.slug, patient.uuid]),
+        url=reverse(
+            "staff_patient_detail", urlconf="hale.urls_platform", args=[brand.slug, patient.uuid]
+        ),
     )
 
 
@@ -522,6 +600,7 @@ def send_invitation_email(invitation_id: int) -> None:
     if token is None:
         return
     invitation = PortalInvitation.objects.select_related(
-        "patient", "patient__brand", "created_by").get(pk=invitation_id)
+        "patient", "patient__brand", "created_by"
+    ).get(pk=invitation_id)
     render_invitation_email(invitation, token).send()
     PortalInvitation.objects.filter(pk=invitation_id).update(email_sent_at=timezone.now())

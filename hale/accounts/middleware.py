@@ -2,6 +2,7 @@
 
 from django.contrib.auth import logout
 from django.shortcuts import render
+from django.urls import set_urlconf
 
 from hale.accounts.invitations import portal_access_disabled
 
@@ -24,5 +25,7 @@ class PortalAccessMiddleware:
         if brand is not None and user is not None and user.is_authenticated:
             if portal_access_disabled(user=user, brand=brand):
                 logout(request)
+                # Views have not run yet, so reverse() still points at the default URLconf.
+                set_urlconf(getattr(request, "urlconf", None))
                 return render(request, "accounts/portal_access_disabled.html", status=403)
         return self.get_response(request)

@@ -44,12 +44,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
-                                blank=True)
-    time_zone = models.CharField(_("time zone"), max_length=64, blank=True,
-                                 validators=[validate_time_zone])
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, validators=[validate_time_zone]
+    )
     is_staff = models.BooleanField(
-        _("platform operator"), default=False,
+        _("platform operator"),
+        default=False,
         help_text=_("May sign in to the Django admin of the platform."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -72,7 +73,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
-        return (self.full_name.split(" ")[0] if self.full_name else self.email)
+        return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
 class Patient(models.Model):
@@ -82,16 +83,21 @@ class Patient(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     brand = models.ForeignKey("tenancy.Brand", on_delete=models.PROTECT, related_name="patients")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="patients")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="patients",
+    )
     email = models.EmailField(_("email address"))
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
-    time_zone = models.CharField(_("time zone"), max_length=64, blank=True,
-                                 validators=[validate_time_zone])
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
-                                blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, validators=[validate_time_zone]
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     portal_enabled = models.BooleanField(_("portal access"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -110,8 +116,9 @@ class Patient(models.Model):
 class PortalInvitationQuerySet(models.QuerySet):
     def pending(self, now=None):
         """Invitations that can still be accepted: not accepted, not revoked, not expired."""
-        return self.filter(status=PortalInvitation.Status.PENDING,
-                           expires_at__gt=now or timezone.now())
+        return self.filter(
+            status=PortalInvitation.Status.PENDING, expires_at__gt=now or timezone.now()
+        )
 
 
 class PortalInvitation(models.Model):
@@ -138,22 +145,28 @@ class PortalInvitation(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("email address"))
-    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True,
-                                  editable=False)
-    status = models.CharField(_("status"), max_length=16, default=Status.PENDING,
-                              # Expired is never stored: it is worked out from expires_at.
-                              choices=[c for c in Status.choices if c[0] != "expired"])
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        default=Status.PENDING,
+        # Expired is never stored: it is worked out from expires_at.
+        choices=[c for c in Status.choices if c[0] != "expired"],
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
     email_sent_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     revoke_reason = models.CharField(max_length=32, choices=RevokeReason.choices, blank=True)
 
     objects = PortalInvitationQuerySet.as_manager()

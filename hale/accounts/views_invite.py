@@ -2,8 +2,8 @@
 
 ``GET /invite/<token>/`` only reads: mail scanners open links, so showing the page never
 spends the token. The token is spent by the confirming POST of a signed-in patient. A visitor
-who first has to sign up or sign in leaves with ``next=/invite/continue/``; the token waits
-in their session meanwhile, so it never travels in another URL.
+who first has to sign up or sign in leaves with ``next=/invite/continue/``; meanwhile their
+session keeps the token's hash, so the token travels in no other URL and is stored nowhere.
 """
 
 from django.contrib import messages
@@ -19,7 +19,7 @@ from hale.accounts import invitations
 from hale.accounts.invitations import STATUS_ERRORS, InvitationError
 from hale.accounts.models import PortalInvitation
 
-SESSION_KEY = "hale_invitation_token"
+SESSION_KEY = "hale_invitation_token_hash"
 Status = PortalInvitation.Status
 
 # What a refused invitation answers: gone for good (410) or a request that cannot be met.
@@ -33,9 +33,15 @@ def _problem(request: HttpRequest, *, code: str, message: str) -> HttpResponse:
         status = 410
     else:
         status = 409
-    response = render(request, "accounts/invitation_problem.html", {
-        "code": code, "message": message,
-    }, status=status)
+    response = render(
+        request,
+        "accounts/invitation_problem.html",
+        {
+            "code": code,
+            "message": message,
+        },
+        status=status,
+    )
     return _private(response)
 
 
@@ -53,19 +59,27 @@ def _with_next(url_name: str) -> str:
     return f"{reverse(url_name)}?{urlencode({'next': reverse('invitation_continue')})}"
 
 
-def _handle(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = invitations.invitation_for_token(token, request.brand)
+def _handle(request: HttpRequest, token_hash: str) -> HttpResponse:
+    invitation = invitations.invitation_for_hash(token_hash, request.brand)
     if invitation is None:
         _forget(request)
-        return _problem(request, code="invalid", message=_(
-            "This invitation link is not valid. Check that you copied the whole link, or ask "
-            "the clinic to send a new invitation."))
+        return _problem(
+            request,
+            code="invalid",
+            message=_(
+                "This invitation link is not valid. Check that you copied the whole link, or ask "
+                "the clinic to send a new invitation."
+            ),
+        )
     status = invitation.effective_status()
     user = request.user
     if status != Status.PENDING:
         _forget(request)
-        if status == Status.ACCEPTED and user.is_authenticated \
-                and invitation.patient.user_id == user.pk:
+        if (
+            status == Status.ACCEPTED
+            and user.is_authenticated
+            and invitation.patient.user_id == user.pk
+        ):
             messages.info(request, _("You have already accepted this invitation."))
             return redirect("home")
         code, message = STATUS_ERRORS[status]
@@ -73,10 +87,12 @@ def _handle(request: HttpRequest, token: str) -> HttpResponse:
 
     if request.method == "POST":
         if not user.is_authenticated:
-            request.session[SESSION_KEY] = token
+            request.session[SESSION_KEY] = token_hash
             return redirect(_with_next("account_login"))
         try:
-            invitations.accept_invitation(token=token, user=user, brand=request.brand)
+            invitations.accept_invitation_by_hash(
+                token_hash=token_hash, user=user, brand=request.brand
+            )
         except InvitationError as exc:
             if exc.code == "already_yours":
                 _forget(request)
@@ -86,24 +102,32 @@ def _handle(request: HttpRequest, token: str) -> HttpResponse:
                 _forget(request)
             return _problem(request, code=exc.code, message=exc.message)
         _forget(request)
-        messages.success(request, _("Welcome to %(brand)s! Your account is now linked to "
-                                    "your patient record.") % {"brand": request.brand.name})
+        messages.success(
+            request,
+            _("Welcome to %(brand)s! Your account is now linked to your patient record.")
+            % {"brand": request.brand.name},
+        )
         return redirect("home")
 
     if not user.is_authenticated:
-        # Keep the token for the way back from sign-up / sign-in (see invitation_continue).
-        request.session[SESSION_KEY] = token
+        # Keep the invitation for the way back from sign-up / sign-in (invitation_continue).
+        request.session[SESSION_KEY] = token_hash
     email_matches = user.is_authenticated and (
-        (user.email or "").casefold() == invitation.email.casefold())
+        (user.email or "").casefold() == invitation.email.casefold()
+    )
     inviter = invitation.created_by
-    response = render(request, "accounts/invitation_landing.html", {
-        "invitation": invitation,
-        "inviter_name": inviter.get_full_name() if inviter else "",
-        "email_matches": email_matches,
-        "signup_url": _with_next("account_signup"),
-        "login_url": _with_next("account_login"),
-        "continue_url": reverse("invitation_continue"),
-    })
+    response = render(
+        request,
+        "accounts/invitation_landing.html",
+        {
+            "invitation": invitation,
+            "inviter_name": inviter.get_full_name() if inviter else "",
+            "email_matches": email_matches,
+            "signup_url": _with_next("account_signup"),
+            "login_url": _with_next("account_login"),
+            "continue_url": reverse("invitation_continue"),
+        },
+    )
     return _private(response)
 
 
@@ -111,16 +135,22 @@ def _handle(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
     """The emailed link: the invitation page (GET), or accept it (POST)."""
-    return _handle(request, token)
+    if not token or len(token) > invitations.TOKEN_MAX_LENGTH:
+        return _handle(request, "")
+    return _handle(request, invitations.hash_token(token))
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_continue(request: HttpRequest) -> HttpResponse:
     """The same page for the invitation kept in this session."""
-    token = request.session.get(SESSION_KEY)
-    if not token:
-        return _problem(request, code="invalid", message=_(
-            "We could not find your invitation. Open the link in the invitation email "
-            "again."))
-    return _handle(request, token)
+    token_hash = request.session.get(SESSION_KEY)
+    if not token_hash:
+        return _problem(
+            request,
+            code="invalid",
+            message=_(
+                "We could not find your invitation. Open the link in the invitation email again."
+            ),
+        )
+    return _handle(request, token_hash)

@@ -29,17 +29,27 @@ def _detail_url(patient: Patient) -> str:
     return reverse("staff_patient_detail", args=[patient.brand.slug, patient.uuid])
 
 
-def _detail_page(request: HttpRequest, brand, patient: Patient, *,
-                 invitation_form: InvitationForm | None = None, status: int = 200
-                 ) -> HttpResponse:
-    return render(request, "accounts/staff/patient_detail.html", {
-        "managed_brand": brand,
-        "patient": patient,
-        "invitations": invitations.patient_invitations(patient),
-        "activity": invitations.patient_activity(patient),
-        "invitation_form": invitation_form or InvitationForm(),
-        "max_pending": invitations.MAX_PENDING_PER_PATIENT,
-    }, status=status)
+def _detail_page(
+    request: HttpRequest,
+    brand,
+    patient: Patient,
+    *,
+    invitation_form: InvitationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "accounts/staff/patient_detail.html",
+        {
+            "managed_brand": brand,
+            "patient": patient,
+            "invitations": invitations.patient_invitations(patient),
+            "activity": invitations.patient_activity(patient),
+            "invitation_form": invitation_form or InvitationForm(),
+            "max_pending": invitations.MAX_PENDING_PER_PATIENT,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -49,14 +59,19 @@ def staff_patient_list(request: HttpRequest, brand_slug: str) -> HttpResponse:
     form = PatientSearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     page = Paginator(invitations.staff_patients(brand, query=query), PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    return render(request, "accounts/staff/patient_list.html", {
-        "managed_brand": brand,
-        "search_form": form,
-        "query": query,
-        "page": page,
-        "patients": list(page.object_list),
-    })
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "accounts/staff/patient_list.html",
+        {
+            "managed_brand": brand,
+            "search_form": form,
+            "query": query,
+            "page": page,
+            "patients": list(page.object_list),
+        },
+    )
 
 
 @login_required
@@ -68,9 +83,14 @@ def staff_patient_create(request: HttpRequest, brand_slug: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             patient = invitations.create_patient(
-                acting_user=request.user, brand=brand, email=data["email"],
-                full_name=data["full_name"], date_of_birth=data["date_of_birth"],
-                phone=data["phone"], time_zone=data["time_zone"], language=data["language"],
+                acting_user=request.user,
+                brand=brand,
+                email=data["email"],
+                full_name=data["full_name"],
+                date_of_birth=data["date_of_birth"],
+                phone=data["phone"],
+                time_zone=data["time_zone"],
+                language=data["language"],
                 portal_enabled=data["portal_enabled"],
             )
         except InvitationError as exc:
@@ -78,15 +98,22 @@ def staff_patient_create(request: HttpRequest, brand_slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The patient record is created."))
             return redirect(_detail_url(patient))
-    return render(request, "accounts/staff/patient_form.html", {
-        "managed_brand": brand, "form": form,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/staff/patient_form.html",
+        {
+            "managed_brand": brand,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 @require_GET
-def staff_patient_detail(request: HttpRequest, brand_slug: str,
-                         patient_id: uuid.UUID) -> HttpResponse:
+def staff_patient_detail(
+    request: HttpRequest, brand_slug: str, patient_id: uuid.UUID
+) -> HttpResponse:
     brand = access_staff_brand(request.user, brand_slug)
     patient = invitations.access_staff_patient(brand, patient_id)
     audit.record(request.user, "patient.viewed", patient, brand=brand)
@@ -95,47 +122,59 @@ def staff_patient_detail(request: HttpRequest, brand_slug: str,
 
 @login_required
 @require_POST
-def staff_patient_portal_access(request: HttpRequest, brand_slug: str,
-                                patient_id: uuid.UUID) -> HttpResponse:
+def staff_patient_portal_access(
+    request: HttpRequest, brand_slug: str, patient_id: uuid.UUID
+) -> HttpResponse:
     brand = access_staff_brand(request.user, brand_slug)
     patient = invitations.access_staff_patient(brand, patient_id)
     enabled = request.POST.get("enabled") == "1"
     invitations.set_portal_access(acting_user=request.user, patient=patient, enabled=enabled)
     if enabled:
-        messages.success(request, _("Portal access is on. Send an invitation if the patient "
-                                    "has no account yet."))
+        messages.success(
+            request, _("Portal access is on. Send an invitation if the patient has no account yet.")
+        )
     else:
-        messages.success(request, _("Portal access is off: pending invitations are revoked "
-                                    "and the patient can no longer sign in to this portal."))
+        messages.success(
+            request,
+            _(
+                "Portal access is off: pending invitations are revoked "
+                "and the patient can no longer sign in to this portal."
+            ),
+        )
     return redirect(_detail_url(patient))
 
 
 @login_required
 @require_POST
-def staff_invitation_send(request: HttpRequest, brand_slug: str,
-                          patient_id: uuid.UUID) -> HttpResponse:
+def staff_invitation_send(
+    request: HttpRequest, brand_slug: str, patient_id: uuid.UUID
+) -> HttpResponse:
     brand = access_staff_brand(request.user, brand_slug)
     patient = invitations.access_staff_patient(brand, patient_id)
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
             invitation = invitations.send_invitation(
-                acting_user=request.user, patient=patient,
+                acting_user=request.user,
+                patient=patient,
                 expires_in_hours=form.cleaned_data["expires_in_hours"],
             )
         except InvitationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("An invitation is on its way to %(email)s.")
-                             % {"email": invitation.email})
+            messages.success(
+                request,
+                _("An invitation is on its way to %(email)s.") % {"email": invitation.email},
+            )
             return redirect(_detail_url(patient))
     return _detail_page(request, brand, patient, invitation_form=form, status=400)
 
 
 @login_required
 @require_POST
-def staff_invitation_revoke(request: HttpRequest, brand_slug: str, patient_id: uuid.UUID,
-                            invitation_id: uuid.UUID) -> HttpResponse:
+def staff_invitation_revoke(
+    request: HttpRequest, brand_slug: str, patient_id: uuid.UUID, invitation_id: uuid.UUID
+) -> HttpResponse:
     brand = access_staff_brand(request.user, brand_slug)
     patient = invitations.access_staff_patient(brand, patient_id)
     invitation = invitations.access_staff_invitation(patient, invitation_id)

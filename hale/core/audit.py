@@ -5,8 +5,9 @@ from django.db import models
 from hale.core.models import AuditEvent
 
 
-def record(actor, action: str, obj: models.Model | None = None, *, brand=None,
-           **data) -> AuditEvent:
+def record(
+    actor, action: str, obj: models.Model | None = None, *, brand=None, **data
+) -> AuditEvent:
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         brand=brand,

@@ -14,7 +14,7 @@ from hale.accounts.models import Patient, User
 from hale.specialists.models import Specialist
 from hale.tenancy.models import Brand, BrandDomain, BrandMembership
 
-DEMO_PASSWORD = "hale-demo-2026"
+DEMO_PASSWORD = "hale-demo-2026"  # noqa: S105 (printed demo login)
 ASSETS = Path(__file__).parent / "demo_assets"
 
 
@@ -62,6 +62,7 @@ LOGINS = [
     DemoLogin("Platform operator (Django admin)", "admin@hale.example", "localhost"),
     DemoLogin("Specialist (approved)", "dr.rivera@hale.example", "localhost"),
     DemoLogin("Specialist (approved)", "dr.okafor@hale.example", "localhost"),
+    DemoLogin("Specialist applicant (waiting for review)", "dr.new@hale.example", "localhost"),
     DemoLogin("Staff of Calm Minds", "staff@calm.example", "localhost"),
     DemoLogin("Staff of Northside Clinic", "staff@northside.example", "localhost"),
     DemoLogin("Patient of Calm Minds", "alex@calm.example", "calm.localhost"),
@@ -72,8 +73,9 @@ LOGINS = [
 def _user(email: str, full_name: str, **extra) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email=email, password=DEMO_PASSWORD,
-                                        full_name=full_name, **extra)
+        user = User.objects.create_user(
+            email=email, password=DEMO_PASSWORD, full_name=full_name, **extra
+        )
     return user
 
 
@@ -93,13 +95,15 @@ def _brand(spec: dict) -> Brand:
 @transaction.atomic
 def seed() -> list[DemoLogin]:
     from hale.helpcenter.demo import seed_demo_articles
+    from hale.specialists.demo import seed_demo_specialists
 
     brands = {spec["slug"]: _brand(spec) for spec in BRANDS}
 
     admin = User.objects.filter(email="admin@hale.example").first()
     if admin is None:
-        User.objects.create_superuser(email="admin@hale.example", password=DEMO_PASSWORD,
-                                      full_name="Hale Operator")
+        User.objects.create_superuser(
+            email="admin@hale.example", password=DEMO_PASSWORD, full_name="Hale Operator"
+        )
 
     for email, name, zone, credentials in [
         ("dr.rivera@hale.example", "Lucía Rivera", "Europe/Madrid", "PsyD, Clinical Psychologist"),
@@ -108,9 +112,14 @@ def seed() -> list[DemoLogin]:
         user = _user(email, name, time_zone=zone)
         Specialist.objects.get_or_create(
             user=user,
-            defaults={"display_name": f"Dr {name}", "credentials": credentials,
-                      "status": Specialist.Status.APPROVED},
+            defaults={
+                "display_name": f"Dr {name}",
+                "credentials": credentials,
+                "status": Specialist.Status.APPROVED,
+            },
         )
+
+    seed_demo_specialists()
 
     for slug, email, name in [
         ("calm", "staff@calm.example", "Morgan Lee"),
@@ -128,8 +137,8 @@ def seed() -> list[DemoLogin]:
     ]:
         user = _user(email, name, time_zone=zone, language=language)
         Patient.objects.get_or_create(
-            brand=brands[slug], user=user,
-            defaults={"email": email, "full_name": name, "time_zone": zone,
-                      "language": language},
+            brand=brands[slug],
+            user=user,
+            defaults={"email": email, "full_name": name, "time_zone": zone, "language": language},
         )
     return LOGINS

@@ -3,7 +3,7 @@
 import zoneinfo
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 
 TZ_COOKIE = "hale_tz"
 

@@ -40,11 +40,13 @@ def retrying_task(*, queue_name: str = "default", priority: int = 0):
                 return func(*args, **kwargs)
             except Exception:
                 if attempt >= settings.TASK_MAX_ATTEMPTS:
-                    logger.exception("Task %s failed for good after %s attempts",
-                                     func.__name__, attempt)
+                    logger.exception(
+                        "Task %s failed for good after %s attempts", func.__name__, attempt
+                    )
                     raise
-                logger.warning("Task %s failed (attempt %s); retrying", func.__name__, attempt,
-                               exc_info=True)
+                logger.warning(
+                    "Task %s failed (attempt %s); retrying", func.__name__, attempt, exc_info=True
+                )
                 _retry(wrapped, attempt, args, kwargs)
                 return None
 

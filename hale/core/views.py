@@ -9,16 +9,19 @@ from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 
 from hale.accounts.actions import update_preferences
-from hale.core.middleware import TZ_COOKIE
 from hale.helpcenter.access import featured_articles
 from hale.tenancy.access import staff_brands
 
 
 def patient_home(request: HttpRequest) -> HttpResponse:
     """The brand's front page; signed-in patients see their dashboard."""
-    return render(request, "patient/home.html", {
-        "articles": featured_articles(request.brand),
-    })
+    return render(
+        request,
+        "patient/home.html",
+        {
+            "articles": featured_articles(request.brand),
+        },
+    )
 
 
 def platform_home(request: HttpRequest) -> HttpResponse:
@@ -37,8 +40,9 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 def _safe_next(request: HttpRequest) -> str:
     nxt = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/"
-    if not url_has_allowed_host_and_scheme(nxt, {request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        nxt, {request.get_host()}, require_https=request.is_secure()
+    ):
         nxt = "/"
     return nxt
 
@@ -52,8 +56,11 @@ def set_language(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             update_preferences(user=request.user, language=code)
         response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.LANGUAGE_COOKIE_SECURE,
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
             httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         )
     return response

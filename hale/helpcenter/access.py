@@ -73,7 +73,7 @@ def search_articles(brand: Brand, query: str, language: str | None = None) -> Qu
     """
     query = normalise_query(query)
     language = reader_language(language)
-    articles = published_articles(brand, language)
+    articles = published_articles(brand, language).defer("body_markdown", "body_html")
     if not query:
         return articles.none()
     if connection.vendor == "postgresql":

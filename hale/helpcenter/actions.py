@@ -188,25 +188,32 @@ def update_article(
     *,
     acting_user,
     article: Article,
-    title: str,
-    body_markdown: str,
-    summary: str = "",
-    slug: str = "",
-    language: str = "",
-    position: int = 100,
+    title: str | None = None,
+    body_markdown: str | None = None,
+    summary: str | None = None,
+    slug: str | None = None,
+    language: str | None = None,
+    position: int | None = None,
 ) -> Article:
-    """Change an article's text or settings; its status is left as it was."""
+    """Change an article's text or settings; a value left as None (or a blank slug) is kept.
+
+    The status is left as it was: publishing has its own actions.
+    """
     _check_staff(acting_user, article.brand)
     article = _locked(article)
+
+    def given(name: str, value):
+        return getattr(article, name) if value is None else value
+
     values = _clean(
         brand=article.brand,
         exclude_pk=article.pk,
-        title=title,
+        title=given("title", title),
         slug=slug or article.slug,
-        summary=summary,
-        body_markdown=body_markdown,
-        language=language,
-        position=position,
+        summary=given("summary", summary),
+        body_markdown=given("body_markdown", body_markdown),
+        language=given("language", language),
+        position=given("position", position),
     )
     changed = [name for name, value in values.items() if getattr(article, name) != value]
     if not changed:

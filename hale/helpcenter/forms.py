@@ -55,7 +55,3 @@ class ArticleForm(forms.ModelForm):
     def validate_unique(self):
         # Uniqueness per brand is checked by the action, which knows the brand.
         pass
-
-
-class PreviewForm(forms.Form):
-    body_markdown = forms.CharField(required=False, widget=forms.Textarea)

@@ -89,16 +89,23 @@ LINK_REL = "noopener noreferrer nofollow"
 MAX_MARKDOWN_LENGTH = 100_000
 
 
-class _DemoteHeadings(Treeprocessor):
-    """The page title is the only h1: shift headings so the article's top level is h2.
+class _AccessibleOutline(Treeprocessor):
+    """Keep the page's outline in order and its tables navigable.
 
-    Authors may start at ``#`` or at ``##``; either way the page's outline stays in order.
+    The page title is the only h1, so headings shift until the article's top level is h2
+    (authors may start at ``#`` or at ``##``). Column headers get ``scope="col"``.
     """
 
     LEVELS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
     def run(self, root: ET.Element) -> None:
-        headings = [element for element in root.iter() if element.tag in self.LEVELS]
+        headings = []
+        for element in root.iter():
+            if element.tag in self.LEVELS:
+                headings.append(element)
+            elif element.tag == "thead":
+                for cell in element.iter("th"):
+                    cell.set("scope", "col")
         if not headings:
             return
         shift = 2 - min(int(element.tag[1]) for element in headings)
@@ -108,9 +115,9 @@ class _DemoteHeadings(Treeprocessor):
             element.tag = f"h{min(int(element.tag[1]) + shift, 6)}"
 
 
-class _DemoteHeadingsExtension(Extension):
+class _AccessibleOutlineExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
-        md.treeprocessors.register(_DemoteHeadings(md), "hale_demote_headings", 5)
+        md.treeprocessors.register(_AccessibleOutline(md), "hale_accessible_outline", 5)
 
 
 def _markdown_to_html(text: str) -> str:
@@ -122,7 +129,7 @@ def _markdown_to_html(text: str) -> str:
             "fenced_code",
             "tables",
             "sane_lists",
-            _DemoteHeadingsExtension(),
+            _AccessibleOutlineExtension(),
         ],
         extension_configs={"tables": {"use_align_attribute": True}},
         output_format="html",

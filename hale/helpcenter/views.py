@@ -9,25 +9,27 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hale.helpcenter import access, actions
-from hale.helpcenter.forms import ArticleForm, PreviewForm
+from hale.helpcenter.forms import ArticleForm
 from hale.helpcenter.models import Article
-from hale.helpcenter.rendering import render_markdown
+from hale.helpcenter.rendering import MAX_MARKDOWN_LENGTH, render_markdown
 from hale.tenancy.access import access_staff_brand
 
 # --- Patient portal (brand host) --------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def help_index(request: HttpRequest) -> HttpResponse:
     """Every published article in the reader's language, or the results of a search."""
     query = access.normalise_query(request.GET.get("q"))
     if query:
         articles = list(access.search_articles(request.brand, query))
     else:
-        articles = list(access.published_articles(request.brand).defer("body_html"))
+        articles = list(
+            access.published_articles(request.brand).defer("body_markdown", "body_html")
+        )
     return render(
         request,
         "helpcenter/index.html",
@@ -39,7 +41,7 @@ def help_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def help_article(request: HttpRequest, slug: str) -> HttpResponse:
     article = access.access_article(request.brand, slug)
     return render(request, "helpcenter/article.html", {"article": article})
@@ -58,6 +60,17 @@ def _edit_url(article: Article) -> str:
 
 def _preview_url(brand) -> str:
     return reverse("staff_help_preview", args=[brand.slug])
+
+
+def _patient_url(request: HttpRequest, article: Article) -> str | None:
+    """Where patients read the article: its brand's primary domain, on this server's port."""
+    domain = article.brand.primary_domain
+    if not domain:
+        return None
+    host = request.get_host()
+    port = "" if host.endswith("]") or ":" not in host else ":" + host.rsplit(":", 1)[1]
+    path = reverse("help_article", args=[article.slug], urlconf="hale.urls_brand")
+    return f"{request.scheme}://{domain}{port}{path}"
 
 
 def _back(request: HttpRequest, article: Article) -> str:
@@ -84,7 +97,7 @@ def _initial(article: Article) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 def staff_help_list(request: HttpRequest, brand_slug: str) -> HttpResponse:
     brand = access_staff_brand(request.user, brand_slug)
     return render(
@@ -97,31 +110,43 @@ def staff_help_list(request: HttpRequest, brand_slug: str) -> HttpResponse:
     )
 
 
+def _is_preview(request: HttpRequest) -> bool:
+    return request.method == "POST" and request.POST.get("intent") == "preview"
+
+
+def _preview_of(request: HttpRequest) -> str:
+    return render_markdown(request.POST.get("body_markdown", "")[:MAX_MARKDOWN_LENGTH])
+
+
+def _article_form(request: HttpRequest, brand, initial: dict | None = None) -> ArticleForm:
+    """The bound form on a save; on a preview, the typed values without validation errors."""
+    preview_url = _preview_url(brand)
+    if _is_preview(request):
+        return ArticleForm(initial=request.POST.dict(), preview_url=preview_url)
+    return ArticleForm(request.POST or None, initial=initial, preview_url=preview_url)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_help_create(request: HttpRequest, brand_slug: str) -> HttpResponse:
     brand = access_staff_brand(request.user, brand_slug)
-    form = ArticleForm(request.POST or None, preview_url=_preview_url(brand))
-    preview_html = None
-    if request.method == "POST" and form.is_valid():
-        if request.POST.get("intent") == "preview":
-            preview_html = render_markdown(form.cleaned_data["body_markdown"])
+    form = _article_form(request, brand)
+    if form.is_bound and form.is_valid():
+        try:
+            article = actions.create_article(
+                acting_user=request.user,
+                brand=brand,
+                publish=request.POST.get("intent") == "publish",
+                **_article_values(form),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
-            try:
-                article = actions.create_article(
-                    acting_user=request.user,
-                    brand=brand,
-                    publish=request.POST.get("intent") == "publish",
-                    **_article_values(form),
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
+            if article.is_published:
+                messages.success(request, _("The article is published."))
             else:
-                if article.is_published:
-                    messages.success(request, _("The article is published."))
-                else:
-                    messages.success(request, _("The article is saved as a draft."))
-                return redirect(_edit_url(article))
+                messages.success(request, _("The article is saved as a draft."))
+            return redirect(_edit_url(article))
     return render(
         request,
         "helpcenter/staff/form.html",
@@ -129,7 +154,7 @@ def staff_help_create(request: HttpRequest, brand_slug: str) -> HttpResponse:
             "managed_brand": brand,
             "form": form,
             "article": None,
-            "preview_html": preview_html,
+            "preview_html": _preview_of(request) if _is_preview(request) else "",
         },
     )
 
@@ -139,23 +164,17 @@ def staff_help_create(request: HttpRequest, brand_slug: str) -> HttpResponse:
 def staff_help_edit(request: HttpRequest, brand_slug: str, article_id: uuid.UUID) -> HttpResponse:
     brand = access_staff_brand(request.user, brand_slug)
     article = access.access_staff_article(brand, article_id)
-    form = ArticleForm(
-        request.POST or None, initial=_initial(article), preview_url=_preview_url(brand)
-    )
-    preview_html = article.body_html
-    if request.method == "POST" and form.is_valid():
-        if request.POST.get("intent") == "preview":
-            preview_html = render_markdown(form.cleaned_data["body_markdown"])
+    form = _article_form(request, brand, initial=_initial(article))
+    if form.is_bound and form.is_valid():
+        try:
+            article = actions.update_article(
+                acting_user=request.user, article=article, **_article_values(form)
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
-            try:
-                article = actions.update_article(
-                    acting_user=request.user, article=article, **_article_values(form)
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Your changes are saved."))
-                return redirect(_edit_url(article))
+            messages.success(request, _("Your changes are saved."))
+            return redirect(_edit_url(article))
     return render(
         request,
         "helpcenter/staff/form.html",
@@ -163,7 +182,8 @@ def staff_help_edit(request: HttpRequest, brand_slug: str, article_id: uuid.UUID
             "managed_brand": brand,
             "form": form,
             "article": article,
-            "preview_html": preview_html,
+            "preview_html": _preview_of(request) if _is_preview(request) else article.body_html,
+            "patient_url": _patient_url(request, article) if article.is_published else None,
         },
     )
 
@@ -171,12 +191,11 @@ def staff_help_edit(request: HttpRequest, brand_slug: str, article_id: uuid.UUID
 @login_required
 @require_POST
 def staff_help_preview(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    """The rendered Markdown of the text being written (an htmx partial for the edit page)."""
+    """The rendered Markdown of the text being written (an htmx partial for the editor)."""
     access_staff_brand(request.user, brand_slug)
-    form = PreviewForm(request.POST)
-    form.is_valid()
-    html = render_markdown(form.cleaned_data.get("body_markdown", ""))
-    return render(request, "helpcenter/staff/form.html#preview", {"preview_html": html})
+    return render(
+        request, "helpcenter/staff/form.html#preview", {"preview_html": _preview_of(request)}
+    )
 
 
 @login_required

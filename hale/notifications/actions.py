@@ -163,15 +163,28 @@ def notify_many(
         if IN_APP in channels[user.pk]:
             notifications.append(
                 Notification(
-                    user=user, brand=brand, portal=portal, kind=kind, title=user_title,
-                    body=user_body, url=url, created_at=now,
+                    user=user,
+                    brand=brand,
+                    portal=portal,
+                    kind=kind,
+                    title=user_title,
+                    body=user_body,
+                    url=url,
+                    created_at=now,
                 )
             )
         if EMAIL in channels[user.pk] and user.email:
             deliveries.append(
                 EmailDelivery(
-                    user=user, brand=brand, portal=portal, kind=kind, title=user_title,
-                    body=user_body, url=url, context=context or {}, created_at=now,
+                    user=user,
+                    brand=brand,
+                    portal=portal,
+                    kind=kind,
+                    title=user_title,
+                    body=user_body,
+                    url=url,
+                    context=context or {},
+                    created_at=now,
                 )
             )
     Notification.objects.bulk_create(notifications, batch_size=500)
@@ -201,8 +214,13 @@ def _push_created(pushed, *, brand, brand_id, portal) -> None:
         realtime.push(
             user_id,
             realtime.event(
-                realtime.CREATED, portal=portal, brand_id=brand_id, unread=counts[user_id],
-                uuid=uuid, title=title, url=url,
+                realtime.CREATED,
+                portal=portal,
+                brand_id=brand_id,
+                unread=counts[user_id],
+                uuid=uuid,
+                title=title,
+                url=url,
             ),
         )
 
@@ -213,7 +231,9 @@ def _push_count(user, *, brand, portal) -> None:
         realtime.push(
             user.pk,
             realtime.event(
-                realtime.COUNT, portal=portal, brand_id=brand.pk if brand else None,
+                realtime.COUNT,
+                portal=portal,
+                brand_id=brand.pk if brand else None,
                 unread=count,
             ),
         )
@@ -329,7 +349,10 @@ def send_announcement(*, acting_user, brand, title: str, body: str) -> Announcem
         context={"announcement": str(announcement.uuid)},
     )
     audit.record(
-        acting_user, "notifications.announcement_sent", announcement, brand=brand,
+        acting_user,
+        "notifications.announcement_sent",
+        announcement,
+        brand=brand,
         recipients=len(recipients),
     )
     return announcement
@@ -389,8 +412,13 @@ def deliver_email(*, delivery_uuid: str) -> str:
 
     try:
         message = render_notification_email(
-            user=user, kind=delivery.kind, brand=delivery.brand, portal=delivery.portal,
-            title=delivery.title, body=delivery.body, url=delivery.url,
+            user=user,
+            kind=delivery.kind,
+            brand=delivery.brand,
+            portal=delivery.portal,
+            title=delivery.title,
+            body=delivery.body,
+            url=delivery.url,
             context=delivery.context,
         )
         message.send()
@@ -405,4 +433,3 @@ def deliver_email(*, delivery_uuid: str) -> str:
 
 def _finish(delivery: EmailDelivery, **fields) -> None:
     EmailDelivery.objects.filter(pk=delivery.pk).update(claimed_until=None, last_error="", **fields)
-

@@ -14,8 +14,10 @@ class AnnouncementForm(forms.Form):
         label=_("Message"),
         max_length=BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Sent to every patient of the brand who has an account, in the app and "
-                    "by email unless they switched announcements off."),
+        help_text=_(
+            "Sent to every patient of the brand who has an account, in the app and "
+            "by email unless they switched announcements off."
+        ),
     )
 
 

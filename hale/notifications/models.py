@@ -38,9 +38,7 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         indexes = [
             # The centre's list: one user's notifications on one portal, newest first.
-            models.Index(
-                fields=["user", "portal", "brand", "-created_at"], name="notif_list_idx"
-            ),
+            models.Index(fields=["user", "portal", "brand", "-created_at"], name="notif_list_idx"),
             # The bell's unread count (a partial index stays small: most rows are read).
             models.Index(
                 fields=["user", "portal", "brand"],
@@ -97,9 +95,7 @@ class EmailDelivery(models.Model):
         SKIPPED = "skipped", _("Skipped")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     brand = models.ForeignKey(
         "tenancy.Brand", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

@@ -110,7 +110,8 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
     _brand, portal = access.scope_for_request(request)
     kinds = all_kinds(portal)
     current = access.preference_map(request.user, kinds)
-    form = PreferencesForm(request.POST or None, kinds=kinds, current=current)
+    data = request.POST if request.method == "POST" else None
+    form = PreferencesForm(data, kinds=kinds, current=current)
     if request.method == "POST" and form.is_valid():
         actions.set_preferences(user=request.user, portal=portal, enabled=form.enabled())
         messages.success(request, _("Your notification preferences are saved."))
@@ -125,7 +126,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_announcements(request: HttpRequest, brand_slug: str) -> HttpResponse:
     brand = access_staff_brand(request.user, brand_slug)
-    form = AnnouncementForm(request.POST or None)
+    form = AnnouncementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             announcement = actions.send_announcement(
@@ -197,8 +198,11 @@ EMAIL_HTML_CSP = {
     "form-action": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.SELF],
-    "sandbox": ["allow-popups", "allow-popups-to-escape-sandbox",
-                "allow-top-navigation-by-user-activation"],
+    "sandbox": [
+        "allow-popups",
+        "allow-popups-to-escape-sandbox",
+        "allow-top-navigation-by-user-activation",
+    ],
 }
 
 

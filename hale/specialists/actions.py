@@ -115,8 +115,13 @@ def _save_practice(specialist: Specialist, data: Mapping[str, Any]) -> list[str]
     specialist.offers_in_person = Modality.IN_PERSON in modalities
     specialist.accepting_new_patients = bool(data.get("accepting_new_patients"))
     specialist.max_weekly_sessions = data.get("max_weekly_sessions") or None
-    return ["offers_video", "offers_phone", "offers_in_person", "accepting_new_patients",
-            "max_weekly_sessions"]
+    return [
+        "offers_video",
+        "offers_phone",
+        "offers_in_person",
+        "accepting_new_patients",
+        "max_weekly_sessions",
+    ]
 
 
 def _save_education(specialist: Specialist, data: Mapping[str, Any]) -> list[str]:
@@ -191,8 +196,9 @@ _STEP_SAVERS = {
 
 
 @transaction.atomic
-def save_onboarding_step(*, specialist: Specialist, step: str, data: Mapping[str, Any]
-                         ) -> Specialist:
+def save_onboarding_step(
+    *, specialist: Specialist, step: str, data: Mapping[str, Any]
+) -> Specialist:
     """Save one onboarding step and move the resume point to the step after it.
 
     ``data`` holds the step's cleaned values (see the step forms). Invalid values raise a
@@ -238,8 +244,9 @@ def missing_items(specialist: Specialist) -> list[tuple[str, str]]:
     if not specialist.languages:
         missing.append(("expertise", _("At least one language you hold sessions in")))
     if len(specialist.bio) < BIO_MIN_LENGTH:
-        missing.append(("profile", _("A bio of at least %(min)d characters")
-                        % {"min": BIO_MIN_LENGTH}))
+        missing.append(
+            ("profile", _("A bio of at least %(min)d characters") % {"min": BIO_MIN_LENGTH})
+        )
     if not specialist.photo:
         missing.append(("profile", _("A profile photo")))
     return missing
@@ -250,8 +257,9 @@ def submit_for_review(*, specialist: Specialist) -> Specialist:
     """Send a complete DRAFT (or CHANGES_REQUESTED) application to the review queue."""
     specialist = _locked(specialist)
     if specialist.status == Specialist.Status.SUBMITTED:
-        raise InvalidTransition(_("Your application is already waiting for review."),
-                                code="already_submitted")
+        raise InvalidTransition(
+            _("Your application is already waiting for review."), code="already_submitted"
+        )
     _require_editable(specialist)
     missing = missing_items(specialist)
     if missing:
@@ -259,8 +267,9 @@ def submit_for_review(*, specialist: Specialist) -> Specialist:
     specialist.status = Specialist.Status.SUBMITTED
     specialist.submitted_at = timezone.now()
     specialist.save(update_fields=["status", "submitted_at", "updated_at"])
-    ReviewEvent.objects.create(specialist=specialist, kind=ReviewEvent.Kind.SUBMITTED,
-                               actor=specialist.user)
+    ReviewEvent.objects.create(
+        specialist=specialist, kind=ReviewEvent.Kind.SUBMITTED, actor=specialist.user
+    )
     audit.record(specialist.user, "specialist.submitted", specialist)
     return specialist
 
@@ -279,8 +288,9 @@ def _clean_reason(reason: str | None, *, required: bool) -> str:
     return reason
 
 
-def _decide(*, acting_user, specialist: Specialist, status: str, event: str, reason: str
-            ) -> Specialist:
+def _decide(
+    *, acting_user, specialist: Specialist, status: str, event: str, reason: str
+) -> Specialist:
     if not is_reviewer(acting_user) or acting_user.pk == specialist.user_id:
         raise NotAReviewer(_("You may not review this application."))
     specialist = _locked(specialist)
@@ -295,10 +305,10 @@ def _decide(*, acting_user, specialist: Specialist, status: str, event: str, rea
     specialist.reviewed_at = now
     specialist.reviewed_by = acting_user
     specialist.review_reason = reason
-    specialist.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_reason",
-                                   "updated_at"])
-    ReviewEvent.objects.create(specialist=specialist, kind=event, actor=acting_user,
-                               reason=reason)
+    specialist.save(
+        update_fields=["status", "reviewed_at", "reviewed_by", "review_reason", "updated_at"]
+    )
+    ReviewEvent.objects.create(specialist=specialist, kind=event, actor=acting_user, reason=reason)
     audit.record(acting_user, f"specialist.{event}", specialist, reason=reason)
     return specialist
 
@@ -319,9 +329,13 @@ def _notify_decision(specialist: Specialist, *, kind: str, title, body) -> None:
 @transaction.atomic
 def approve(*, acting_user, specialist: Specialist) -> Specialist:
     """Approve a submitted application: the specialist becomes visible to patients."""
-    specialist = _decide(acting_user=acting_user, specialist=specialist,
-                         status=Specialist.Status.APPROVED, event=ReviewEvent.Kind.APPROVED,
-                         reason="")
+    specialist = _decide(
+        acting_user=acting_user,
+        specialist=specialist,
+        status=Specialist.Status.APPROVED,
+        event=ReviewEvent.Kind.APPROVED,
+        reason="",
+    )
     _notify_decision(
         specialist,
         kind="specialist.application_approved",
@@ -335,16 +349,22 @@ def approve(*, acting_user, specialist: Specialist) -> Specialist:
 def request_changes(*, acting_user, specialist: Specialist, reason: str) -> Specialist:
     """Send a submitted application back to the specialist with what to change."""
     reason = _clean_reason(reason, required=True)
-    specialist = _decide(acting_user=acting_user, specialist=specialist,
-                         status=Specialist.Status.CHANGES_REQUESTED,
-                         event=ReviewEvent.Kind.CHANGES_REQUESTED, reason=reason)
+    specialist = _decide(
+        acting_user=acting_user,
+        specialist=specialist,
+        status=Specialist.Status.CHANGES_REQUESTED,
+        event=ReviewEvent.Kind.CHANGES_REQUESTED,
+        reason=reason,
+    )
     _notify_decision(
         specialist,
         kind="specialist.application_changes_requested",
         title=gettext_lazy("Please update your specialist application"),
         body=format_lazy(
-            gettext_lazy("A reviewer asked for changes: {reason} Update your application and "
-                         "submit it again."),
+            gettext_lazy(
+                "A reviewer asked for changes: {reason} Update your application and "
+                "submit it again."
+            ),
             reason=_sentence(reason),
         ),
     )
@@ -355,9 +375,13 @@ def request_changes(*, acting_user, specialist: Specialist, reason: str) -> Spec
 def reject(*, acting_user, specialist: Specialist, reason: str) -> Specialist:
     """Decline a submitted application (final)."""
     reason = _clean_reason(reason, required=True)
-    specialist = _decide(acting_user=acting_user, specialist=specialist,
-                         status=Specialist.Status.REJECTED, event=ReviewEvent.Kind.REJECTED,
-                         reason=reason)
+    specialist = _decide(
+        acting_user=acting_user,
+        specialist=specialist,
+        status=Specialist.Status.REJECTED,
+        event=ReviewEvent.Kind.REJECTED,
+        reason=reason,
+    )
     _notify_decision(
         specialist,
         kind="specialist.application_rejected",
@@ -370,4 +394,3 @@ def reject(*, acting_user, specialist: Specialist, reason: str) -> Specialist:
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if text.endswith((".", "!", "?")) else f"{text}."
-

@@ -34,8 +34,14 @@ class SpecialistAdmin(admin.ModelAdmin):
     filter_horizontal = ["specialisations", "expertise_areas"]
     # Decisions go through the review queue (/staff/reviews/) so they are audited and the
     # specialist is told; the admin shows the workflow fields read-only.
-    readonly_fields = ["status", "onboarding_step", "submitted_at", "reviewed_at",
-                       "reviewed_by", "review_reason"]
+    readonly_fields = [
+        "status",
+        "onboarding_step",
+        "submitted_at",
+        "reviewed_at",
+        "reviewed_by",
+        "review_reason",
+    ]
     inlines = [EducationInline, ReviewEventInline]
 
 

@@ -104,8 +104,7 @@ def placeholder_png(rgb: tuple[int, int, int], size: int = 96) -> bytes:
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
     header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw)
-            + chunk(b"IEND", b""))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
 
 
 def _photo(slug: str, rgb) -> SimpleUploadedFile:
@@ -115,8 +114,9 @@ def _photo(slug: str, rgb) -> SimpleUploadedFile:
 def _user(email: str, full_name: str, time_zone: str) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email=email, password=DEMO_PASSWORD,
-                                        full_name=full_name, time_zone=time_zone)
+        user = User.objects.create_user(
+            email=email, password=DEMO_PASSWORD, full_name=full_name, time_zone=time_zone
+        )
     return user
 
 
@@ -124,8 +124,11 @@ def _fill_approved(user: User, spec: dict) -> Specialist:
     """Complete an approved demo profile, touching only what is still empty."""
     specialist, _created = Specialist.objects.get_or_create(
         user=user,
-        defaults={"display_name": spec["display_name"], "credentials": spec["credentials"],
-                  "status": Specialist.Status.APPROVED},
+        defaults={
+            "display_name": spec["display_name"],
+            "credentials": spec["credentials"],
+            "status": Specialist.Status.APPROVED,
+        },
     )
     if specialist.status != Specialist.Status.APPROVED or specialist.bio:
         return specialist  # a newcomer changed it, or it is already complete
@@ -148,16 +151,25 @@ def _fill_approved(user: User, spec: dict) -> Specialist:
     specialist.specialisations.set(Specialisation.objects.filter(slug__in=spec["specialisations"]))
     specialist.expertise_areas.set(ExpertiseArea.objects.filter(slug__in=spec["expertise_areas"]))
     if not specialist.education.exists():
-        Education.objects.bulk_create([
-            Education(specialist=specialist, degree=degree, institution=institution, year=year,
-                      position=i)
-            for i, (degree, institution, year) in enumerate(spec["education"])
-        ])
+        Education.objects.bulk_create(
+            [
+                Education(
+                    specialist=specialist,
+                    degree=degree,
+                    institution=institution,
+                    year=year,
+                    position=i,
+                )
+                for i, (degree, institution, year) in enumerate(spec["education"])
+            ]
+        )
     if not specialist.review_events.exists():
-        ReviewEvent.objects.bulk_create([
-            ReviewEvent(specialist=specialist, kind=ReviewEvent.Kind.SUBMITTED, actor=user),
-            ReviewEvent(specialist=specialist, kind=ReviewEvent.Kind.APPROVED),
-        ])
+        ReviewEvent.objects.bulk_create(
+            [
+                ReviewEvent(specialist=specialist, kind=ReviewEvent.Kind.SUBMITTED, actor=user),
+                ReviewEvent(specialist=specialist, kind=ReviewEvent.Kind.APPROVED),
+            ]
+        )
     return specialist
 
 
@@ -170,18 +182,22 @@ def _submit_applicant() -> Specialist:
         return existing  # already submitted (or reviewed by a newcomer): leave it
     specialist = existing or actions.start_application(user=user)
     steps = {
-        "about": {key: spec[key] for key in ("display_name", "credentials", "time_zone",
-                                             "phone")},
-        "practice": {"modalities": spec["modalities"], "accepting_new_patients": True,
-                     "max_weekly_sessions": spec["max_weekly_sessions"]},
-        "education": {"education": [
-            {"degree": d, "institution": i, "year": y} for d, i, y in spec["education"]
-        ]},
+        "about": {key: spec[key] for key in ("display_name", "credentials", "time_zone", "phone")},
+        "practice": {
+            "modalities": spec["modalities"],
+            "accepting_new_patients": True,
+            "max_weekly_sessions": spec["max_weekly_sessions"],
+        },
+        "education": {
+            "education": [
+                {"degree": d, "institution": i, "year": y} for d, i, y in spec["education"]
+            ]
+        },
         "expertise": {
             "specialisations": list(
-                Specialisation.objects.filter(slug__in=spec["specialisations"])),
-            "expertise_areas": list(
-                ExpertiseArea.objects.filter(slug__in=spec["expertise_areas"])),
+                Specialisation.objects.filter(slug__in=spec["specialisations"])
+            ),
+            "expertise_areas": list(ExpertiseArea.objects.filter(slug__in=spec["expertise_areas"])),
             "languages": spec["languages"],
         },
         "profile": {"bio": spec["bio"], "photo": _photo("applicant", spec["colour"])},

@@ -20,45 +20,68 @@ from hale.specialists.models import ExpertiseArea, Modality, Specialisation, Spe
 from hale.specialists.validators import PHOTO_ACCEPT, validate_phone, validate_photo
 from hale.specialists.vocabulary import SPOKEN_LANGUAGES
 
+# Old alias groups kept in the tz database for compatibility; their Area/City twins are listed.
+LEGACY_ZONE_PREFIXES = (
+    "Etc/",
+    "SystemV/",
+    "US/",
+    "posix",
+    "right/",
+    "Brazil/",
+    "Canada/",
+    "Chile/",
+    "Mexico/",
+)
+
 
 @functools.cache
 def time_zone_names() -> tuple[str, ...]:
     """Time zones people live in (Area/City), plus UTC, sorted."""
     names = {
-        name for name in zoneinfo.available_timezones()
-        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix", "right/"))
+        name
+        for name in zoneinfo.available_timezones()
+        if "/" in name and not name.startswith(LEGACY_ZONE_PREFIXES)
     }
     return ("UTC", *sorted(names))
 
 
 class AboutForm(forms.Form):
     display_name = forms.CharField(
-        label=_("Display name"), max_length=150,
+        label=_("Display name"),
+        max_length=150,
         help_text=_("How patients will see your name, e.g. “Dr Ana García”."),
     )
     credentials = forms.CharField(
-        label=_("Credentials"), max_length=150,
-        help_text=_("Your professional title and qualifications, e.g. “PsyD, Clinical "
-                    "Psychologist”."),
+        label=_("Credentials"),
+        max_length=150,
+        help_text=_(
+            "Your professional title and qualifications, e.g. “PsyD, Clinical Psychologist”."
+        ),
     )
     time_zone = forms.ChoiceField(
-        label=_("Time zone"), required=False,
+        label=_("Time zone"),
+        required=False,
         help_text=_("The zone you work in. Your availability and appointments use it."),
         widget=forms.Select(attrs={"data-time-zone-select": ""}),
     )
     # Filled by onboarding.js from the browser; used when no zone is chosen in the select.
-    detected_time_zone = forms.CharField(required=False, widget=forms.HiddenInput(
-        attrs={"data-detected-time-zone": ""}))
+    detected_time_zone = forms.CharField(
+        required=False, widget=forms.HiddenInput(attrs={"data-detected-time-zone": ""})
+    )
     phone = forms.CharField(
-        label=_("Phone"), max_length=32, validators=[validate_phone],
+        label=_("Phone"),
+        max_length=32,
+        validators=[validate_phone],
         help_text=_("With the country code. Only the Hale team sees it."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [("", _("Choose your time zone")),
-                                            *((name, name) for name in time_zone_names())]
+        self.fields["time_zone"].choices = [
+            ("", _("Choose your time zone")),
+            *((name, name) for name in time_zone_names()),
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -88,15 +111,20 @@ class AboutForm(forms.Form):
 
 class PracticeForm(forms.Form):
     modalities = forms.MultipleChoiceField(
-        label=_("Types of session you offer"), choices=Modality.choices,
+        label=_("Types of session you offer"),
+        choices=Modality.choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one type of session.")},
     )
     accepting_new_patients = forms.BooleanField(
-        label=_("I am accepting new patients"), required=False,
+        label=_("I am accepting new patients"),
+        required=False,
     )
     max_weekly_sessions = forms.IntegerField(
-        label=_("Most sessions a week"), required=False, min_value=1, max_value=80,
+        label=_("Most sessions a week"),
+        required=False,
+        min_value=1,
+        max_value=80,
         help_text=_("Optional. We will not book you beyond this."),
     )
 
@@ -132,16 +160,28 @@ class BaseEducationFormSet(forms.BaseFormSet):
 
 
 def education_formset(specialist: Specialist, data=None):
-    rows = [{"degree": e.degree, "institution": e.institution, "year": e.year}
-            for e in specialist.education.all()]
+    rows = [
+        {"degree": e.degree, "institution": e.institution, "year": e.year}
+        for e in specialist.education.all()
+    ]
     formset_class = forms.formset_factory(
-        EducationForm, formset=BaseEducationFormSet, extra=1 if rows else 0, min_num=1,
-        validate_min=True, max_num=MAX_EDUCATION_ROWS, validate_max=True, can_delete=True,
+        EducationForm,
+        formset=BaseEducationFormSet,
+        extra=1 if rows else 0,
+        min_num=1,
+        validate_min=True,
+        max_num=MAX_EDUCATION_ROWS,
+        validate_max=True,
+        can_delete=True,
     )
-    return formset_class(data, initial=rows, prefix="education",
-                         error_messages={
-                             "too_few_forms": _("Add at least one degree or qualification."),
-                         })
+    return formset_class(
+        data,
+        initial=rows,
+        prefix="education",
+        error_messages={
+            "too_few_forms": _("Add at least one degree or qualification."),
+        },
+    )
 
 
 class VocabularyChoiceField(forms.ModelMultipleChoiceField):
@@ -153,15 +193,20 @@ class VocabularyChoiceField(forms.ModelMultipleChoiceField):
 
 class ExpertiseForm(forms.Form):
     specialisations = VocabularyChoiceField(
-        label=_("Specialisations"), queryset=Specialisation.objects.none(),
+        label=_("Specialisations"),
+        queryset=Specialisation.objects.none(),
+        to_field_name="slug",
         error_messages={"required": _("Choose at least one specialisation.")},
     )
     expertise_areas = VocabularyChoiceField(
-        label=_("Areas of expertise"), queryset=ExpertiseArea.objects.none(),
+        label=_("Areas of expertise"),
+        queryset=ExpertiseArea.objects.none(),
+        to_field_name="slug",
         error_messages={"required": _("Choose at least one area of expertise.")},
     )
     languages = forms.MultipleChoiceField(
-        label=_("Languages you hold sessions in"), widget=forms.CheckboxSelectMultiple,
+        label=_("Languages you hold sessions in"),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one language.")},
     )
 
@@ -169,24 +214,29 @@ class ExpertiseForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Offered terms, plus any retired term the profile already has (so saving keeps it).
         self.fields["specialisations"].queryset = Specialisation.objects.filter(
-            Q(is_active=True) | Q(specialists=specialist)).distinct()
+            Q(is_active=True) | Q(specialists=specialist)
+        ).distinct()
         self.fields["expertise_areas"].queryset = ExpertiseArea.objects.filter(
-            Q(is_active=True) | Q(specialists=specialist)).distinct()
+            Q(is_active=True) | Q(specialists=specialist)
+        ).distinct()
         self.fields["languages"].choices = sorted(
-            ((code, str(name)) for code, name in SPOKEN_LANGUAGES), key=lambda c: c[1])
+            ((code, str(name)) for code, name in SPOKEN_LANGUAGES), key=lambda c: c[1]
+        )
 
     @classmethod
     def initial_for(cls, specialist: Specialist) -> dict:
         return {
-            "specialisations": [s.pk for s in specialist.specialisations.all()],
-            "expertise_areas": [a.pk for a in specialist.expertise_areas.all()],
+            "specialisations": [s.slug for s in specialist.specialisations.all()],
+            "expertise_areas": [a.slug for a in specialist.expertise_areas.all()],
             "languages": specialist.languages,
         }
 
 
 class ProfileForm(forms.Form):
     bio = forms.CharField(
-        label=_("Bio"), min_length=BIO_MIN_LENGTH, max_length=BIO_MAX_LENGTH,
+        label=_("Bio"),
+        min_length=BIO_MIN_LENGTH,
+        max_length=BIO_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=format_lazy(
             _("Tell patients how you work and who you help (at least {min} characters)."),
@@ -194,10 +244,13 @@ class ProfileForm(forms.Form):
         ),
     )
     photo = forms.FileField(
-        label=_("Profile photo"), required=False, validators=[validate_photo],
+        label=_("Profile photo"),
+        required=False,
+        validators=[validate_photo],
         widget=forms.FileInput(attrs={"accept": PHOTO_ACCEPT}),
-        help_text=_("A clear photo of your face. JPEG, PNG or WebP, at most 5 MB. Needed "
-                    "before you submit."),
+        help_text=_(
+            "A clear photo of your face. JPEG, PNG or WebP, at most 5 MB. Needed before you submit."
+        ),
     )
     remove_photo = forms.BooleanField(label=_("Remove the current photo"), required=False)
 
@@ -210,8 +263,9 @@ class ReasonForm(forms.Form):
     """The reason a reviewer gives when asking for changes or declining."""
 
     reason = forms.CharField(
-        label=_("Reason"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Reason"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The specialist sees this exactly as you write it."),
         error_messages={"required": _("Give the specialist a reason.")},
     )
-

@@ -35,7 +35,8 @@ class Vocabulary(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(
-        _("offered"), default=True,
+        _("offered"),
+        default=True,
         help_text=_("Inactive terms stay on existing profiles but are no longer offered."),
     )
 
@@ -100,16 +101,19 @@ class Specialist(models.Model):
     EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="specialist")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="specialist"
+    )
     display_name = models.CharField(_("display name"), max_length=150)
     credentials = models.CharField(_("credentials"), max_length=150, blank=True)
-    status = models.CharField(_("status"), max_length=24, choices=Status.choices,
-                              default=Status.DRAFT, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
 
     # About you
-    time_zone = models.CharField(_("time zone"), max_length=64, blank=True,
-                                 validators=[validate_time_zone])
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, validators=[validate_time_zone]
+    )
     phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
 
     # Practice preferences
@@ -118,7 +122,9 @@ class Specialist(models.Model):
     offers_in_person = models.BooleanField(_("in-person sessions"), default=False)
     accepting_new_patients = models.BooleanField(_("accepting new patients"), default=True)
     max_weekly_sessions = models.PositiveSmallIntegerField(
-        _("most sessions a week"), null=True, blank=True,
+        _("most sessions a week"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(80)],
     )
 
@@ -127,24 +133,36 @@ class Specialist(models.Model):
         Specialisation, blank=True, related_name="specialists", verbose_name=_("specialisations")
     )
     expertise_areas = models.ManyToManyField(
-        ExpertiseArea, blank=True, related_name="specialists",
+        ExpertiseArea,
+        blank=True,
+        related_name="specialists",
         verbose_name=_("areas of expertise"),
     )
-    languages = models.JSONField(_("languages"), default=list, blank=True,
-                                 help_text=_("Codes of the languages sessions can be held in."))
+    languages = models.JSONField(
+        _("languages"),
+        default=list,
+        blank=True,
+        help_text=_("Codes of the languages sessions can be held in."),
+    )
 
     # Profile
     bio = models.TextField(_("bio"), blank=True)
-    photo = models.FileField(_("photo"), upload_to=photo_upload_to, blank=True,
-                             validators=[validate_photo])
+    photo = models.FileField(
+        _("photo"), upload_to=photo_upload_to, blank=True, validators=[validate_photo]
+    )
 
     # Workflow
     onboarding_step = models.CharField(_("onboarding step"), max_length=24, default="about")
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+",
-                                    verbose_name=_("reviewed by"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
     review_reason = models.TextField(_("reason given"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -173,8 +191,11 @@ class Specialist(models.Model):
     @property
     def modalities(self) -> list[str]:
         """The session modalities offered, as ``Modality`` values."""
-        flags = [(Modality.VIDEO, self.offers_video), (Modality.PHONE, self.offers_phone),
-                 (Modality.IN_PERSON, self.offers_in_person)]
+        flags = [
+            (Modality.VIDEO, self.offers_video),
+            (Modality.PHONE, self.offers_phone),
+            (Modality.IN_PERSON, self.offers_in_person),
+        ]
         return [value for value, on in flags if on]
 
     def get_modalities_display(self) -> list[str]:
@@ -187,8 +208,7 @@ class Specialist(models.Model):
 class Education(models.Model):
     """A degree or qualification on a specialist's profile, shown to patients."""
 
-    specialist = models.ForeignKey(Specialist, on_delete=models.CASCADE,
-                                   related_name="education")
+    specialist = models.ForeignKey(Specialist, on_delete=models.CASCADE, related_name="education")
     degree = models.CharField(_("degree or qualification"), max_length=150)
     institution = models.CharField(_("institution"), max_length=200)
     year = models.PositiveSmallIntegerField(
@@ -219,11 +239,13 @@ class ReviewEvent(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    specialist = models.ForeignKey(Specialist, on_delete=models.CASCADE,
-                                   related_name="review_events")
+    specialist = models.ForeignKey(
+        Specialist, on_delete=models.CASCADE, related_name="review_events"
+    )
     kind = models.CharField(_("event"), max_length=24, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reason = models.TextField(_("reason"), blank=True)
     at = models.DateTimeField(_("when"), auto_now_add=True)
 

@@ -15,7 +15,7 @@ PHOTO_EXTENSIONS = {"jpg": "jpeg", "jpeg": "jpeg", "png": "png", "webp": "webp"}
 PHOTO_CONTENT_TYPES = {"image/jpeg": "jpeg", "image/png": "png", "image/webp": "webp"}
 PHOTO_ACCEPT = ",".join(PHOTO_CONTENT_TYPES)
 
-_PHONE_RE = re.compile(r"^\+?[0-9][0-9 ().\-]{5,24}$")
+_PHONE_RE = re.compile(r"^\+?[0-9(][0-9 ().\-]{5,24}$")
 
 
 def sniff_image_format(head: bytes) -> str | None:
@@ -44,9 +44,7 @@ def validate_photo(file) -> None:
         )
     if size == 0:
         raise ValidationError(_("The photo file is empty."), code="photo_empty")
-    wrong_type = ValidationError(
-        _("Choose a JPEG, PNG or WebP image."), code="photo_wrong_type"
-    )
+    wrong_type = ValidationError(_("Choose a JPEG, PNG or WebP image."), code="photo_wrong_type")
     by_extension = PHOTO_EXTENSIONS.get(photo_extension(getattr(file, "name", "") or ""))
     if by_extension is None:
         raise wrong_type

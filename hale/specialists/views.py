@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hale.core.middleware import TZ_COOKIE
 from hale.specialists import access, actions
 from hale.specialists.forms import (
     AboutForm,
@@ -102,8 +103,11 @@ def onboarding_step(request: HttpRequest, step: str) -> HttpResponse:
     context: dict = {}
     saved = False
     if step == "about":
-        form = AboutForm(data, initial=AboutForm.initial_for(
-            specialist, str(getattr(request, "time_zone", "") or "")))
+        form = AboutForm(
+            data,
+            # The zone hale.js read from the browser (a cookie), not the UTC fallback.
+            initial=AboutForm.initial_for(specialist, request.COOKIES.get(TZ_COOKIE, "")),
+        )
         if post and form.is_valid():
             saved = _save(specialist, step, form.cleaned_data, form)
         context["form"] = form
@@ -118,14 +122,16 @@ def onboarding_step(request: HttpRequest, step: str) -> HttpResponse:
             saved = _save(specialist, step, {"education": formset.rows()}, formset)
         context["formset"] = formset
     elif step == "expertise":
-        form = ExpertiseForm(data, specialist=specialist,
-                             initial=ExpertiseForm.initial_for(specialist))
+        form = ExpertiseForm(
+            data, specialist=specialist, initial=ExpertiseForm.initial_for(specialist)
+        )
         if post and form.is_valid():
             saved = _save(specialist, step, form.cleaned_data, form)
         context["form"] = form
     elif step == "profile":
-        form = ProfileForm(data, request.FILES if post else None,
-                           initial=ProfileForm.initial_for(specialist))
+        form = ProfileForm(
+            data, request.FILES if post else None, initial=ProfileForm.initial_for(specialist)
+        )
         if post and form.is_valid():
             saved = _save(specialist, step, form.cleaned_data, form)
         context["form"] = form
@@ -139,10 +145,15 @@ def onboarding_step(request: HttpRequest, step: str) -> HttpResponse:
             messages.success(request, _("Your progress is saved. Come back any time."))
             return redirect("home")
         return redirect(_step_url(next_step(step)))
-    return render(request, f"specialists/onboarding/{step}.html", {
-        **context,
-        **_onboarding_context(specialist, step),
-    }, status=400 if post else 200)
+    return render(
+        request,
+        f"specialists/onboarding/{step}.html",
+        {
+            **context,
+            **_onboarding_context(specialist, step),
+        },
+        status=400 if post else 200,
+    )
 
 
 def _onboarding_context(specialist: Specialist, step: str) -> dict:
@@ -170,11 +181,16 @@ def _review_step(request: HttpRequest, specialist: Specialist) -> HttpResponse:
             return redirect("specialist_application_status")
     profile = access.profile_queryset().get(pk=specialist.pk)
     missing = errors or actions.missing_items(profile)
-    return render(request, "specialists/onboarding/review.html", {
-        **_onboarding_context(profile, "review"),
-        "missing": missing,
-        "submit_refused": bool(errors),
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "specialists/onboarding/review.html",
+        {
+            **_onboarding_context(profile, "review"),
+            "missing": missing,
+            "submit_refused": bool(errors),
+        },
+        status=400 if errors else 200,
+    )
 
 
 @login_required
@@ -185,11 +201,15 @@ def application_status(request: HttpRequest) -> HttpResponse:
     if specialist is None:
         return redirect("specialist_apply")
     events = list(specialist.review_events.order_by("-at", "-pk"))
-    return render(request, "specialists/status.html", {
-        "specialist": specialist,
-        "events": events,
-        "resume_url": _resume_url(specialist),
-    })
+    return render(
+        request,
+        "specialists/status.html",
+        {
+            "specialist": specialist,
+            "events": events,
+            "resume_url": _resume_url(specialist),
+        },
+    )
 
 
 # --- Staff review queue -----------------------------------------------------------------------
@@ -203,15 +223,26 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "specialists/staff/queue.html", {"page": page})
 
 
-def _review_page(request: HttpRequest, specialist: Specialist, *, changes_form=None,
-                 reject_form=None, status: int = 200) -> HttpResponse:
-    return render(request, "specialists/staff/detail.html", {
-        "specialist": specialist,
-        "events": list(specialist.review_events.all()),
-        "can_decide": specialist.status == Specialist.Status.SUBMITTED,
-        "changes_form": changes_form or ReasonForm(prefix="changes"),
-        "reject_form": reject_form or ReasonForm(prefix="reject"),
-    }, status=status)
+def _review_page(
+    request: HttpRequest,
+    specialist: Specialist,
+    *,
+    changes_form=None,
+    reject_form=None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "specialists/staff/detail.html",
+        {
+            "specialist": specialist,
+            "events": list(specialist.review_events.all()),
+            "can_decide": specialist.status == Specialist.Status.SUBMITTED,
+            "changes_form": changes_form or ReasonForm(prefix="changes"),
+            "reject_form": reject_form or ReasonForm(prefix="reject"),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -244,14 +275,16 @@ def review_approve(request: HttpRequest, specialist_id: uuid.UUID) -> HttpRespon
     return _decided(request, specialist, _("%(name)s is approved and has been told."))
 
 
-def _decide_with_reason(request: HttpRequest, specialist_id: uuid.UUID, *, prefix: str,
-                        action, message: str) -> HttpResponse:
+def _decide_with_reason(
+    request: HttpRequest, specialist_id: uuid.UUID, *, prefix: str, action, message: str
+) -> HttpResponse:
     specialist = access.access_application_for_review(request.user, specialist_id)
     form = ReasonForm(request.POST, prefix=prefix)
     if form.is_valid():
         try:
-            action(acting_user=request.user, specialist=specialist,
-                   reason=form.cleaned_data["reason"])
+            action(
+                acting_user=request.user, specialist=specialist, reason=form.cleaned_data["reason"]
+            )
         except actions.InvalidTransition as exc:
             return _refused(request, specialist, exc)
         except actions.NotAReviewer as exc:
@@ -267,7 +300,10 @@ def _decide_with_reason(request: HttpRequest, specialist_id: uuid.UUID, *, prefi
 @require_POST
 def review_request_changes(request: HttpRequest, specialist_id: uuid.UUID) -> HttpResponse:
     return _decide_with_reason(
-        request, specialist_id, prefix="changes", action=actions.request_changes,
+        request,
+        specialist_id,
+        prefix="changes",
+        action=actions.request_changes,
         message=_("%(name)s has been asked for changes."),
     )
 
@@ -276,7 +312,9 @@ def review_request_changes(request: HttpRequest, specialist_id: uuid.UUID) -> Ht
 @require_POST
 def review_reject(request: HttpRequest, specialist_id: uuid.UUID) -> HttpResponse:
     return _decide_with_reason(
-        request, specialist_id, prefix="reject", action=actions.reject,
+        request,
+        specialist_id,
+        prefix="reject",
+        action=actions.reject,
         message=_("%(name)s’s application is declined and they have been told."),
     )
-

@@ -52,7 +52,9 @@ class Brand(models.Model):
     )
     support_email = models.EmailField(_("support email"), blank=True)
     features = models.JSONField(
-        _("features"), default=list, blank=True,
+        _("features"),
+        default=list,
+        blank=True,
         help_text=_("Plan features switched on for this brand, e.g. video, shop, invitations."),
     )
     is_active = models.BooleanField(_("active"), default=True)

@@ -21,8 +21,9 @@ def new_patient(brand_a, staff_a):
     """A patient record staff of brand A made; no account yet."""
 
     def make(email="invitee@example.com", full_name="Ivy Invitee", **extra) -> Patient:
-        return invitations.create_patient(acting_user=staff_a, brand=brand_a, email=email,
-                                          full_name=full_name, **extra)
+        return invitations.create_patient(
+            acting_user=staff_a, brand=brand_a, email=email, full_name=full_name, **extra
+        )
 
     return make
 
@@ -33,8 +34,7 @@ def invite(django_capture_on_commit_callbacks):
 
     def send(staff, patient, **kwargs) -> tuple[PortalInvitation, str]:
         with django_capture_on_commit_callbacks(execute=True):
-            invitation = invitations.send_invitation(acting_user=staff, patient=patient,
-                                                     **kwargs)
+            invitation = invitations.send_invitation(acting_user=staff, patient=patient, **kwargs)
         invitation.refresh_from_db()
         return invitation, token_from_last_email()
 

@@ -8,13 +8,12 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from conftest import make_user
 from hale.accounts import invitations
 from hale.accounts.invitations import InvitationError, hash_token
 from hale.accounts.models import Patient, PortalInvitation
 from hale.core.models import AuditEvent
 from hale.notifications.models import Notification
-
-from conftest import make_user
 
 Status = PortalInvitation.Status
 
@@ -22,7 +21,8 @@ Status = PortalInvitation.Status
 def expire(invitation: PortalInvitation) -> None:
     """Move the invitation's expiry into the past (as if 48 hours went by, no worker ran)."""
     PortalInvitation.objects.filter(pk=invitation.pk).update(
-        expires_at=timezone.now() - timedelta(seconds=1))
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
     invitation.refresh_from_db()
 
 
@@ -35,8 +35,9 @@ def test_staff_create_a_patient_without_an_account(new_patient, brand_a, staff_a
     assert patient.user is None
     assert patient.email == "ivy@example.com"
     assert patient.portal_enabled is True
-    assert AuditEvent.objects.filter(action="patient.created", actor=staff_a,
-                                     object_id=str(patient.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="patient.created", actor=staff_a, object_id=str(patient.pk)
+    ).exists()
 
 
 def test_one_patient_per_email_on_a_brand(new_patient, staff_b, brand_b):
@@ -46,15 +47,17 @@ def test_one_patient_per_email_on_a_brand(new_patient, staff_b, brand_b):
     assert exc.value.code == "duplicate_email"
     assert Patient.objects.filter(email__iexact="ivy@example.com").count() == 1
     # Another brand may have its own record for the same person.
-    invitations.create_patient(acting_user=staff_b, brand=brand_b, email="ivy@example.com",
-                               full_name="Ivy")
+    invitations.create_patient(
+        acting_user=staff_b, brand=brand_b, email="ivy@example.com", full_name="Ivy"
+    )
     assert Patient.objects.filter(email="ivy@example.com").count() == 2
 
 
 def test_staff_of_another_brand_cannot_create_a_patient(staff_b, brand_a):
     with pytest.raises(PermissionDenied):
-        invitations.create_patient(acting_user=staff_b, brand=brand_a, email="x@example.com",
-                                   full_name="X")
+        invitations.create_patient(
+            acting_user=staff_b, brand=brand_a, email="x@example.com", full_name="X"
+        )
     assert not Patient.objects.filter(email="x@example.com").exists()
 
 
@@ -77,16 +80,16 @@ def test_invitation_expires_in_48_hours_by_default(new_patient, staff_a, invite)
 def test_expiry_must_be_between_one_hour_and_seven_days(new_patient, staff_a, hours):
     patient = new_patient()
     with pytest.raises(InvitationError) as exc:
-        invitations.send_invitation(acting_user=staff_a, patient=patient,
-                                    expires_in_hours=hours)
+        invitations.send_invitation(acting_user=staff_a, patient=patient, expires_in_hours=hours)
     assert exc.value.code == "bad_expiry"
     assert not PortalInvitation.objects.exists()
 
 
 @pytest.mark.parametrize("hours", [1, 168])
 def test_expiry_limits_are_allowed(new_patient, staff_a, hours):
-    invitation = invitations.send_invitation(acting_user=staff_a, patient=new_patient(),
-                                             expires_in_hours=hours)
+    invitation = invitations.send_invitation(
+        acting_user=staff_a, patient=new_patient(), expires_in_hours=hours
+    )
     assert invitation.expires_at - invitation.created_at == timedelta(hours=hours)
 
 
@@ -103,8 +106,9 @@ def test_at_most_three_pending_invitations_per_patient(new_patient, staff_a):
 
 def test_expired_and_revoked_invitations_do_not_count_towards_the_limit(new_patient, staff_a):
     patient = new_patient()
-    first, second, third = (invitations.send_invitation(acting_user=staff_a, patient=patient)
-                            for _ in range(3))
+    first, second, third = (
+        invitations.send_invitation(acting_user=staff_a, patient=patient) for _ in range(3)
+    )
     expire(first)
     invitations.revoke_invitation(acting_user=staff_a, invitation=second)
     invitations.send_invitation(acting_user=staff_a, patient=patient)
@@ -127,9 +131,7 @@ def test_staff_of_another_brand_cannot_invite(new_patient, staff_b):
     assert not PortalInvitation.objects.exists()
 
 
-def test_the_email_is_brand_themed_and_shows_the_expiry_with_its_zone(
-    new_patient, staff_a, invite
-):
+def test_the_email_is_brand_themed_and_shows_the_expiry_with_its_zone(new_patient, staff_a, invite):
     invitation, token = invite(staff_a, new_patient())
     message = mail.outbox[-1]
     assert message.to == ["invitee@example.com"]
@@ -178,8 +180,9 @@ def test_email_task_is_idempotent(new_patient, staff_a, invite):
     assert invitation.token_hash == hash_token(token)
 
 
-def test_a_failed_email_is_retried_with_a_fresh_token(new_patient, staff_a, monkeypatch,
-                                                      django_capture_on_commit_callbacks):
+def test_a_failed_email_is_retried_with_a_fresh_token(
+    new_patient, staff_a, monkeypatch, django_capture_on_commit_callbacks
+):
     patient = new_patient()
     calls = {"n": 0}
     real = invitations.render_invitation_email
@@ -221,8 +224,9 @@ def test_staff_revoke_a_pending_invitation(new_patient, staff_a, invite, patient
     assert invitation.current_status == Status.REVOKED
     assert invitation.revoked_by == staff_a
     assert invitation.revoke_reason == PortalInvitation.RevokeReason.STAFF
-    assert AuditEvent.objects.filter(action="invitation.revoked",
-                                     object_id=str(invitation.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="invitation.revoked", object_id=str(invitation.pk)
+    ).exists()
 
 
 def test_only_pending_invitations_can_be_revoked(new_patient, staff_a):
@@ -285,8 +289,9 @@ def invitee(db):
     return make_user("invitee@example.com", full_name="Ivy Invitee")
 
 
-def test_accepting_links_the_account_to_the_patient(new_patient, staff_a, invite, invitee,
-                                                    brand_a, django_capture_on_commit_callbacks):
+def test_accepting_links_the_account_to_the_patient(
+    new_patient, staff_a, invite, invitee, brand_a, django_capture_on_commit_callbacks
+):
     patient = new_patient()
     invitation, token = invite(staff_a, patient)
     with django_capture_on_commit_callbacks(execute=True):
@@ -307,8 +312,7 @@ def test_accepting_links_the_account_to_the_patient(new_patient, staff_a, invite
     assert str(patient.uuid) in note.url
 
 
-def test_the_account_email_must_match_case_insensitively(new_patient, staff_a, invite,
-                                                         brand_a):
+def test_the_account_email_must_match_case_insensitively(new_patient, staff_a, invite, brand_a):
     _invitation, token = invite(staff_a, new_patient(email="Ivy.Invitee@Example.com"))
     user = make_user("IVY.INVITEE@example.com")
     invitations.accept_invitation(token=token, user=user, brand=brand_a)
@@ -343,8 +347,7 @@ def test_a_used_token_cannot_be_used_again(new_patient, staff_a, invite, invitee
     assert AuditEvent.objects.filter(action="invitation.accepted").count() == 1
 
 
-def test_an_expired_invitation_cannot_be_accepted(new_patient, staff_a, invite, invitee,
-                                                  brand_a):
+def test_an_expired_invitation_cannot_be_accepted(new_patient, staff_a, invite, invitee, brand_a):
     patient = new_patient()
     invitation, token = invite(staff_a, patient)
     expire(invitation)
@@ -355,8 +358,7 @@ def test_an_expired_invitation_cannot_be_accepted(new_patient, staff_a, invite, 
     assert patient.user is None
 
 
-def test_a_revoked_invitation_cannot_be_accepted(new_patient, staff_a, invite, invitee,
-                                                 brand_a):
+def test_a_revoked_invitation_cannot_be_accepted(new_patient, staff_a, invite, invitee, brand_a):
     patient = new_patient()
     invitation, token = invite(staff_a, patient)
     invitations.revoke_invitation(acting_user=staff_a, invitation=invitation)
@@ -367,13 +369,16 @@ def test_a_revoked_invitation_cannot_be_accepted(new_patient, staff_a, invite, i
     assert patient.user is None
 
 
-@pytest.mark.parametrize("alter", [
-    lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),
-    lambda t: t[:-1],
-    lambda t: t + "x",
-    lambda t: "",
-    lambda t: "x" * 5000,
-])
+@pytest.mark.parametrize(
+    "alter",
+    [
+        lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),
+        lambda t: t[:-1],
+        lambda t: t + "x",
+        lambda t: "",
+        lambda t: "x" * 5000,
+    ],
+)
 def test_an_altered_token_is_not_valid(new_patient, staff_a, invite, invitee, brand_a, alter):
     patient = new_patient()
     invitation, token = invite(staff_a, patient)
@@ -423,8 +428,7 @@ def test_an_account_that_already_is_a_patient_of_the_brand_is_refused(
     assert patient.user is None
 
 
-def test_a_patient_of_another_brand_can_accept(new_patient, staff_a, invite, brand_a,
-                                               patient_b):
+def test_a_patient_of_another_brand_can_accept(new_patient, staff_a, invite, brand_a, patient_b):
     patient = new_patient(email=patient_b.email)
     _invitation, token = invite(staff_a, patient)
     invitations.accept_invitation(token=token, user=patient_b.user, brand=brand_a)
@@ -432,8 +436,9 @@ def test_a_patient_of_another_brand_can_accept(new_patient, staff_a, invite, bra
     assert patient.user == patient_b.user
 
 
-def test_accepting_closes_the_other_pending_invitations(new_patient, staff_a, invite, invitee,
-                                                        brand_a):
+def test_accepting_closes_the_other_pending_invitations(
+    new_patient, staff_a, invite, invitee, brand_a
+):
     patient = new_patient()
     first, _token_1 = invite(staff_a, patient)
     _second, token_2 = invite(staff_a, patient)
@@ -445,8 +450,9 @@ def test_accepting_closes_the_other_pending_invitations(new_patient, staff_a, in
 
 
 def test_expiry_is_right_without_any_worker(new_patient, staff_a):
-    invitation = invitations.send_invitation(acting_user=staff_a, patient=new_patient(),
-                                             expires_in_hours=1)
+    invitation = invitations.send_invitation(
+        acting_user=staff_a, patient=new_patient(), expires_in_hours=1
+    )
     later = timezone.now() + timedelta(hours=1, seconds=1)
     assert invitation.effective_status() == Status.PENDING
     assert invitation.effective_status(later) == Status.EXPIRED

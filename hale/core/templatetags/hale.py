@@ -10,7 +10,10 @@ register = template.Library()
 
 @register.filter
 def when(value: datetime.datetime | None, fmt: str = "DATETIME_FORMAT") -> str:
-    """A moment in the viewer's time zone, with the zone named: "21 Nov 2026, 15:00 (Europe/Madrid)"."""
+    """A moment in the viewer's time zone, with the zone named.
+
+    For example "21 Nov 2026, 15:00 (Europe/Madrid)".
+    """
     if not value:
         return ""
     local = timezone.localtime(value)

@@ -39,28 +39,37 @@ def test_common_security_headers(brand_a, anonymous):
 
 def _production_env(tmp_path) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update({
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(60),
-        "ALLOWED_HOSTS": "hale.example.org,.calm.example.org",
-        "PLATFORM_HOSTS": "hale.example.org",
-        "HALE_VAR_DIR": str(tmp_path),
-        "HALE_TESTING": "0",
-    })
+    env.update(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "ALLOWED_HOSTS": "hale.example.org,.calm.example.org",
+            "PLATFORM_HOSTS": "hale.example.org",
+            "HALE_VAR_DIR": str(tmp_path),
+            "HALE_TESTING": "0",
+        }
+    )
     return env
 
 
 def _run(code: str, env: dict) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code], env=env, cwd=settings.BASE_DIR, capture_output=True,
-        text=True, timeout=120,
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def test_check_deploy_is_clean_with_production_variables(tmp_path):
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        env=_production_env(tmp_path), cwd=settings.BASE_DIR, capture_output=True, text=True,
+        env=_production_env(tmp_path),
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -69,8 +78,10 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path):
 def test_production_refuses_to_start_without_secret_key(tmp_path):
     env = _production_env(tmp_path)
     del env["SECRET_KEY"]
-    result = _run("import django, os; os.environ['DJANGO_SETTINGS_MODULE']='hale.settings'; "
-                  "django.setup()", env)
+    result = _run(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='hale.settings'; django.setup()",
+        env,
+    )
     assert result.returncode != 0
     assert "SECRET_KEY is required" in result.stderr
 
@@ -90,7 +101,8 @@ print('STATUS', r.status_code)
 print('HSTS', r.headers.get('Strict-Transport-Security'))
 print('CSP', r.headers.get('Content-Security-Policy'))
 csrf = r.cookies.get('csrftoken')
-print('CSRF', bool(csrf and csrf['secure']), bool(csrf and csrf['httponly']), csrf and csrf['samesite'])
+print('CSRF', bool(csrf and csrf['secure']), bool(csrf and csrf['httponly']),
+      csrf and csrf['samesite'])
 r = c.get('/accounts/login/')
 print('REDIRECT', r.status_code, r.headers.get('Location'))
 """

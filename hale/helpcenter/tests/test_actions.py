@@ -202,3 +202,24 @@ def test_rerender_updates_stale_html_only(brand_a, staff_a):
     fresh.refresh_from_db()
     assert article.body_html == "<p><strong>x</strong></p>"
     assert fresh.body_html == "<p>y</p>"
+
+
+def test_update_keeps_what_it_is_not_given(brand_a, staff_a):
+    article = actions.create_article(
+        acting_user=staff_a,
+        brand=brand_a,
+        title="T",
+        body_markdown="x",
+        summary="Short.",
+        language="es",
+        position=7,
+    )
+    article = actions.update_article(acting_user=staff_a, article=article, title="New title")
+    article.refresh_from_db()
+    assert (article.title, article.summary, article.language, article.position) == (
+        "New title",
+        "Short.",
+        "es",
+        7,
+    )
+    assert article.body_html == "<p>x</p>"

@@ -185,3 +185,13 @@ def test_list_page_queries_do_not_grow_with_articles(anonymous, brand_a, staff_a
 
 def test_help_pages_only_answer_get(anonymous, calm_booking):
     assert anonymous(CALM).post(help_url()).status_code == 405
+
+
+def test_home_page_features_published_articles_of_the_brand(
+    anonymous, calm_booking, northside_secret, brand_a, staff_a, write_article
+):
+    write_article(brand_a, staff_a, title="Hidden draft", body="x", publish=False)
+    html = anonymous(CALM).get("/").content.decode()
+    assert f'href="{help_url(calm_booking.slug)}"' in html
+    assert "Hidden draft" not in html
+    assert "Northside shop orders" not in html

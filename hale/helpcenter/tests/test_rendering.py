@@ -43,7 +43,8 @@ def test_markdown_structure_survives():
     assert "<strong>bold</strong>" in html
     assert "<em>it</em>" in html
     assert "<ol>" in html and "<li>one</li>" in html
-    assert '<th align="left">a</th>' in html and '<td align="right">2</td>' in html
+    assert '<th align="left" scope="col">a</th>' in html
+    assert '<td align="right">2</td>' in html
 
 
 def test_headings_start_below_the_page_title():

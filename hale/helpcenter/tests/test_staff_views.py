@@ -267,3 +267,24 @@ def test_anonymous_visitors_are_sent_to_sign_in(anonymous, brand_a, calm_article
 def test_back_office_is_not_served_on_a_brand_host(client_for, staff_a, brand_a):
     response = client_for(staff_a, "calm.localhost").get(f"/staff/brands/{brand_a.slug}/help/")
     assert response.status_code == 404
+
+
+def test_edit_page_links_a_published_article_on_the_brand_host(
+    client_for, staff_a, brand_a, write_article
+):
+    article = write_article(brand_a, staff_a, title="Live", slug="live")
+    client = client_for(staff_a, "localhost:8000")
+    html = client.get(url("staff_help_edit", brand_a, article)).content.decode()
+    assert 'href="http://calm.localhost:8000/help/live/"' in html
+
+
+def test_preview_works_before_the_form_is_complete(client_for, staff_a, brand_a, calm_article):
+    response = client_for(staff_a).post(
+        url("staff_help_edit", brand_a, calm_article),
+        form_data(title="", body_markdown="**draft text**", intent="preview"),
+    )
+    html = response.content.decode()
+    assert "<strong>draft text</strong>" in html
+    assert 'aria-invalid="true"' not in html
+    calm_article.refresh_from_db()
+    assert calm_article.title == "Cancelling"

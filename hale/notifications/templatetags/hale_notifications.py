@@ -22,9 +22,7 @@ def notification_bell_labels(count: int) -> dict[str, str]:
     (``{count}``, ``{title}``), translated here so the script needs no catalogue."""
 
     def label(n):
-        return ngettext(
-            "Notifications, %(counter)s unread", "Notifications, %(counter)s unread", n
-        )
+        return ngettext("Notifications, %(counter)s unread", "Notifications, %(counter)s unread", n)
 
     return {
         "current": label(count) % {"counter": count},

@@ -38,18 +38,34 @@ def test_password_reset_email_on_the_platform_host_wears_hale(specialist, anonym
 
 @pytest.mark.parametrize(
     "prefix",
-    ["password_changed", "password_reset", "password_set", "email_confirm", "email_changed",
-     "email_deleted", "login_code", "password_reset_code", "unknown_account",
-     "account_already_exists", "email_confirmation", "email_confirmation_signup"],
+    [
+        "password_changed",
+        "password_reset",
+        "password_set",
+        "email_confirm",
+        "email_changed",
+        "email_deleted",
+        "login_code",
+        "password_reset_code",
+        "unknown_account",
+        "account_already_exists",
+        "email_confirmation",
+        "email_confirmation_signup",
+    ],
 )
 def test_every_account_email_has_a_themed_html_and_text_version(prefix, brand_a):
     context = {
         **render_brand_context(brand_a),
-        "code": "ABC123", "ip": "127.0.0.1", "user_agent": "Test", "timestamp": timezone.now(),
-        "email": "someone@example.com", "signup_url": "http://calm.localhost/accounts/signup/",
+        "code": "ABC123",
+        "ip": "127.0.0.1",
+        "user_agent": "Test",
+        "timestamp": timezone.now(),
+        "email": "someone@example.com",
+        "signup_url": "http://calm.localhost/accounts/signup/",
         "password_reset_url": "http://calm.localhost/accounts/password/reset/",
         "activate_url": "http://calm.localhost/accounts/confirm-email/k/",
-        "user": None, "current_site": None,
+        "user": None,
+        "current_site": None,
     }
     html = render_to_string(f"account/email/{prefix}_message.html", context)
     text = render_to_string(f"account/email/{prefix}_message.txt", context)

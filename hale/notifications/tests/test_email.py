@@ -16,8 +16,14 @@ def _html(message) -> str:
 
 def _announcement(user, brand, **extra):
     return render_notification_email(
-        user=user, kind="brand.announcement", brand=brand, portal=PATIENT,
-        title="New opening hours", body="We now open at 8.", url="/help/hours/", **extra,
+        user=user,
+        kind="brand.announcement",
+        brand=brand,
+        portal=PATIENT,
+        title="New opening hours",
+        body="We now open at 8.",
+        url="/help/hours/",
+        **extra,
     )
 
 
@@ -84,8 +90,13 @@ def test_kind_without_its_own_templates_uses_the_generic_ones(patient_a, brand_a
 
 def test_welcome_email_has_its_own_templates(patient_a, brand_a):
     message = render_notification_email(
-        user=patient_a.user, kind="account.welcome", brand=brand_a, portal=PATIENT,
-        title="ignored", body="", url="/",
+        user=patient_a.user,
+        kind="account.welcome",
+        brand=brand_a,
+        portal=PATIENT,
+        title="ignored",
+        body="",
+        url="/",
     )
     assert message.subject == "Welcome to Calm Minds"
     assert "Welcome to Calm Minds" in _html(message)
@@ -94,8 +105,13 @@ def test_welcome_email_has_its_own_templates(patient_a, brand_a):
 def test_platform_emails_use_the_platform_look_and_address(specialist, settings):
     settings.PLATFORM_URL = "https://hale.example.org"
     message = render_notification_email(
-        user=specialist.user, kind="account.welcome", brand=None, portal=PLATFORM,
-        title="", body="", url="/",
+        user=specialist.user,
+        kind="account.welcome",
+        brand=None,
+        portal=PLATFORM,
+        title="",
+        body="",
+        url="/",
     )
     assert "https://hale.example.org/" in message.body
     assert "Hale" in _html(message)
@@ -113,8 +129,12 @@ def test_brand_links_use_https_and_no_port_in_production(brand_a, settings):
 
 def test_user_text_is_escaped_in_the_html_body(patient_a, brand_a):
     message = render_notification_email(
-        user=patient_a.user, kind="brand.announcement", brand=brand_a, portal=PATIENT,
-        title="<script>x</script>", body="<b>bold</b>",
+        user=patient_a.user,
+        kind="brand.announcement",
+        brand=brand_a,
+        portal=PATIENT,
+        title="<script>x</script>",
+        body="<b>bold</b>",
     )
     html = _html(message)
     assert "<script>x" not in html and "&lt;script&gt;" in html

@@ -94,8 +94,7 @@ def test_an_email_claimed_by_another_worker_is_not_sent_at_the_same_time(patient
 def test_email_switched_off_before_the_task_ran_is_skipped(patient_a, brand_a, committed):
     with committed():
         notify(user=patient_a.user, kind="brand.announcement", brand=brand_a, title="T", body="B")
-        set_preference(user=patient_a.user, kind="brand.announcement", channel=EMAIL,
-                       enabled=False)
+        set_preference(user=patient_a.user, kind="brand.announcement", channel=EMAIL, enabled=False)
 
     assert mail.outbox == []
     assert EmailDelivery.objects.get().status == EmailDelivery.Status.SKIPPED

@@ -86,8 +86,9 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError), transaction.atomic():
-            notify(user=patient_a.user, kind="brand.announcement", brand=brand_a, title="T",
-                   body="B")
+            notify(
+                user=patient_a.user, kind="brand.announcement", brand=brand_a, title="T", body="B"
+            )
             raise RuntimeError("the surrounding change failed")
     assert not Notification.objects.exists()
     assert mailoutbox == []
@@ -121,8 +122,14 @@ def test_inactive_users_are_not_notified(patient_a, brand_a, announce, mailoutbo
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "//evil.example/", "data:text/html,x"])
 def test_a_link_must_be_a_path_or_a_web_address(patient_a, brand_a, url):
     with pytest.raises(ValueError):
-        notify(user=patient_a.user, kind="brand.announcement", brand=brand_a, title="T",
-               body="B", url=url)
+        notify(
+            user=patient_a.user,
+            kind="brand.announcement",
+            brand=brand_a,
+            title="T",
+            body="B",
+            url=url,
+        )
     assert not Notification.objects.exists()
 
 

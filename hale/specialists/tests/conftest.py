@@ -24,12 +24,22 @@ def png_upload(name: str = "me.png") -> SimpleUploadedFile:
 def complete_steps(specialist: Specialist) -> Specialist:
     """Fill every onboarding step through the actions (a complete, unsubmitted application)."""
     steps = {
-        "about": {"display_name": "Dr New", "credentials": "PsyD", "time_zone": "Europe/Madrid",
-                  "phone": "+34 600 000 000"},
-        "practice": {"modalities": ["video"], "accepting_new_patients": True,
-                     "max_weekly_sessions": 10},
-        "education": {"education": [
-            {"degree": "PsyD", "institution": "Universidad de Salamanca", "year": 2015}]},
+        "about": {
+            "display_name": "Dr New",
+            "credentials": "PsyD",
+            "time_zone": "Europe/Madrid",
+            "phone": "+34 600 000 000",
+        },
+        "practice": {
+            "modalities": ["video"],
+            "accepting_new_patients": True,
+            "max_weekly_sessions": 10,
+        },
+        "education": {
+            "education": [
+                {"degree": "PsyD", "institution": "Universidad de Salamanca", "year": 2015}
+            ]
+        },
         "expertise": {
             "specialisations": list(Specialisation.objects.filter(slug="clinical-psychology")),
             "expertise_areas": list(ExpertiseArea.objects.filter(slug="anxiety")),

@@ -21,8 +21,9 @@ class ApprovedQuerySetTests(TestCase):
         created = []
         for i, status in enumerate(statuses):
             user = make_user(f"s{i}@example.com")
-            created.append(Specialist.objects.create(user=user, display_name=f"S{i}",
-                                                     status=status))
+            created.append(
+                Specialist.objects.create(user=user, display_name=f"S{i}", status=status)
+            )
         approved = set(Specialist.objects.approved().values_list("pk", flat=True))
         assert approved == {s.pk for s in created if s.status == Specialist.Status.APPROVED}
 
@@ -36,9 +37,11 @@ def test_approved_excludes_every_other_state(db, status):
 
 def test_vocabularies_are_seeded_by_migration(db):
     assert set(Specialisation.objects.values_list("slug", flat=True)) >= {
-        slug for slug, _name in SPECIALISATIONS}
+        slug for slug, _name in SPECIALISATIONS
+    }
     assert set(ExpertiseArea.objects.values_list("slug", flat=True)) >= {
-        slug for slug, _name in EXPERTISE_AREAS}
+        slug for slug, _name in EXPERTISE_AREAS
+    }
 
 
 def test_vocabulary_labels_are_translated(db):

@@ -10,8 +10,12 @@ from hale.specialists.validators import PHOTO_MAX_BYTES, validate_phone, validat
 
 @pytest.mark.parametrize(
     ("name", "content", "content_type"),
-    [("me.png", PNG, "image/png"), ("me.jpg", JPEG, "image/jpeg"),
-     ("me.jpeg", JPEG, "image/jpeg"), ("me.webp", WEBP, "image/webp")],
+    [
+        ("me.png", PNG, "image/png"),
+        ("me.jpg", JPEG, "image/jpeg"),
+        ("me.jpeg", JPEG, "image/jpeg"),
+        ("me.webp", WEBP, "image/webp"),
+    ],
 )
 def test_accepts_jpeg_png_and_webp(name, content, content_type):
     upload = SimpleUploadedFile(name, content, content_type=content_type)

@@ -51,7 +51,7 @@ function startPolling(bell, ui) {
   let stopped = false;
 
   async function poll() {
-    if (stopped || document.hidden) return;
+    if (stopped || document.hidden || !bell.dataset.countUrl) return;
     try {
       const response = await fetch(bell.dataset.countUrl, {
         credentials: "same-origin",
@@ -86,8 +86,10 @@ function startPolling(bell, ui) {
     stop();
   }
 
+  // Coming back to the tab: refresh at once, socket or not (events raised by a background
+  // worker reach the socket only with a shared channel layer such as Redis).
   document.addEventListener("visibilitychange", () => {
-    if (!document.hidden && timer !== null) poll();
+    if (!document.hidden && !stopped) poll();
   });
   return { start, stop, halt, halted: () => stopped };
 }

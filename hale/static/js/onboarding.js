@@ -36,15 +36,20 @@ function formsets() {
     const max = form.querySelector(`input[name="${prefix}-MAX_NUM_FORMS"]`);
     const rows = form.querySelector("[data-formset-rows]");
     const template = form.querySelector("template[data-formset-template]");
-    const add = form.querySelector("[data-formset-add]");
     const fallback = form.querySelector("[data-formset-fallback]");
-    if (!total || !rows || !template || !add) continue;
+    if (!total || !rows || !template || !fallback) continue;
+
+    // Without this script the fallback saves and reloads with a blank row; with it, a plain
+    // button adds the row in place.
+    const add = document.createElement("button");
+    add.type = "button";
+    add.className = fallback.className;
+    add.textContent = fallback.dataset.addLabel || fallback.textContent;
+    fallback.replaceWith(add);
 
     const refresh = () => {
-      add.disabled = max && Number(total.value) >= Number(max.value);
+      add.disabled = Boolean(max) && Number(total.value) >= Number(max.value);
     };
-    add.hidden = false;
-    if (fallback) fallback.hidden = true;
     refresh();
 
     add.addEventListener("click", () => {

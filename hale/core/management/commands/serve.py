@@ -1,21 +1,24 @@
-"""Serve every portal (HTTP + WebSocket on one ASGI server) together with the task worker.
+"""Serve every portal — HTTP and WebSocket on one ASGI server — with the task worker in the
+same process (the embedded setup: SQLite, in-memory channel layer). Ctrl-C stops both.
 
-The embedded setup for a newcomer's laptop: one command, Ctrl-C stops both processes.
-Production runs the two halves separately (see README: `uvicorn hale.asgi:application` on
-each web node and `manage.py worker` for background tasks).
+Keeping the worker in the web process means notifications created by background tasks reach
+open WebSockets through the in-memory channel layer. Production runs the halves separately
+(see README: uvicorn on each web node, `manage.py worker`, and Redis for the channel layer).
 """
 
+import logging
 import os
-import signal
-import subprocess
-import sys
-import time
+import threading
 
+import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.crypto import get_random_string
 
 from hale.core import demo
 from hale.core.management.commands.seed_demo import demo_banner
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -24,51 +27,49 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--reload", action="store_true",
-                            help="Restart the web server when code changes.")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not run the task worker in this process."
+        )
 
-    def handle(self, *args, host: str, port: int, reload: bool, **options):
-        python = sys.executable
-        web_cmd = [python, "-m", "uvicorn", "hale.asgi:application", "--host", host,
-                   "--port", str(port), "--proxy-headers", "--lifespan", "off"]
-        if reload:
-            web_cmd += ["--reload", "--reload-dir", str(settings.BASE_DIR / "hale")]
-        worker_cmd = [python, "manage.py", "worker"]
-
+    def handle(self, *args, host: str, port: int, no_worker: bool, **options):
+        worker = None if no_worker else self._start_worker()
         self.stdout.write(demo_banner(demo.LOGINS, port))
         self.stdout.write("Press Ctrl-C to stop.\n")
-        procs = {
-            "web": subprocess.Popen(web_cmd, cwd=settings.BASE_DIR),  # noqa: S603
-            "worker": subprocess.Popen(worker_cmd, cwd=settings.BASE_DIR),  # noqa: S603
-        }
-        stopping = False
-
-        def stop(*_):
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
-        exit_code = 0
+        self.stdout.flush()
+        config = uvicorn.Config(
+            "hale.asgi:application",
+            host=host,
+            port=port,
+            lifespan="off",
+            proxy_headers=True,
+            log_level="info",
+        )
         try:
-            while not stopping:
-                for name, proc in procs.items():
-                    if proc.poll() is not None:
-                        self.stderr.write(f"The {name} process exited ({proc.returncode}); "
-                                          "stopping.")
-                        exit_code = proc.returncode or 1
-                        stopping = True
-                time.sleep(0.3)
+            uvicorn.Server(config).run()  # shuts down gracefully on SIGINT/SIGTERM
+        except KeyboardInterrupt:
+            pass  # uvicorn re-raises the Ctrl-C it handled; stopping is what was asked
         finally:
-            for proc in procs.values():
-                if proc.poll() is None:
-                    proc.send_signal(signal.SIGTERM)
-            deadline = time.monotonic() + 10
-            for proc in procs.values():
-                try:
-                    proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+            if worker is not None:
+                worker.running = False
+                self._worker_thread.join(timeout=15)
         self.stdout.write("Stopped.\n")
-        if exit_code:
-            sys.exit(exit_code)
+
+    def _start_worker(self):
+        if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+            self.stdout.write("Tasks use another backend: run its worker separately.\n")
+            return None
+        from django_tasks_db.management.commands.db_worker import Worker
+
+        worker = Worker(
+            queue_names=["*"],
+            excluded_queue_names=[],
+            interval=1.0,
+            batch=False,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=get_random_string(32),
+        )
+        self._worker_thread = threading.Thread(target=worker.run, name="task-worker", daemon=True)
+        self._worker_thread.start()
+        return worker

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from hale.accounts.models import Patient, User
+from hale.accounts.models import Patient, PortalInvitation, User
 
 
 @admin.register(User)
@@ -29,3 +29,18 @@ class PatientAdmin(admin.ModelAdmin):
     list_filter = ["brand", "portal_enabled"]
     search_fields = ["email", "full_name"]
     raw_id_fields = ["user"]
+
+
+@admin.register(PortalInvitation)
+class PortalInvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations change only through the back office actions (tokens are hashed)."""
+
+    list_display = ["email", "patient", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    search_fields = ["email", "patient__full_name"]
+    readonly_fields = [f.name for f in PortalInvitation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,7 @@
 """Per-request language and time zone for the viewer."""
 
 import zoneinfo
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.utils import timezone
@@ -37,7 +38,8 @@ def viewer_time_zone(request) -> zoneinfo.ZoneInfo:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.time_zone:
         candidates.append(user.time_zone)
-    candidates.append(request.COOKIES.get(TZ_COOKIE, ""))
+    # hale.js stores the zone URI-encoded ("America%2FNew_York").
+    candidates.append(unquote(request.COOKIES.get(TZ_COOKIE, "")))
     brand = getattr(request, "brand", None)
     if brand is not None:
         candidates.append(brand.default_time_zone)

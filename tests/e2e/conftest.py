@@ -6,8 +6,9 @@ Fixtures for journeys under ``tests/e2e`` (every test here gets the ``browser`` 
     The real ``hale.asgi:application`` served by uvicorn on 127.0.0.1 and a free port.
     uvicorn starts once per session; each test that uses ``server`` runs on
     ``transactional_db``, so what the test commits is visible to the server, and the
-    tables are flushed afterwards. ``server.url("calm.localhost", "/help/")`` gives
-    ``http://calm.localhost:PORT/help/`` (Chromium resolves ``*.localhost`` to loopback).
+    tables are flushed afterwards (rows made by migrations come back before the next test).
+    ``server.url("calm.localhost", "/help/")`` gives ``http://calm.localhost:PORT/help/``
+    (Chromium resolves ``*.localhost`` to loopback).
     ``server.call(fn, *args)`` runs sync code where the server runs its views: use it for
     anything that sends channel-layer events through ``async_to_sync``, which refuses to
     run in the test thread once Playwright has started.
@@ -65,9 +66,12 @@ CHROMIUM_ARGS = [
     "--disable-default-apps",
     "--metrics-recording-only",
     "--no-default-browser-check",
-    # Loopback only: any other name fails to resolve, so a test can never reach the network.
+    # Loopback only: any other name fails to resolve, and anything else (an IP literal) is
+    # sent to a proxy on a closed loopback port, so a test can never reach the network.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE *.localhost, "
     "EXCLUDE 127.0.0.1",
+    "--proxy-server=http://127.0.0.1:9",
+    "--proxy-bypass-list=localhost;*.localhost;127.0.0.1",
 ]
 
 PAGES_KEY = pytest.StashKey[list]()
@@ -82,14 +86,9 @@ def _is_e2e(item: pytest.Item) -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    present = _chromium_present()
-    skip = pytest.mark.skip(reason=MISSING_CHROMIUM)
     for item in items:
-        if not _is_e2e(item):
-            continue
-        item.add_marker(pytest.mark.browser)
-        if not present and not REQUIRE_BROWSER:
-            item.add_marker(skip)
+        if _is_e2e(item):
+            item.add_marker(pytest.mark.browser)
     # Browser tests last: once Playwright has started, its event loop stays visible in the
     # test thread for the rest of the session (see _playwright), which no other test expects.
     items[:] = [i for i in items if not _is_e2e(i)] + [i for i in items if _is_e2e(i)]
@@ -98,6 +97,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
+    if (
+        report.skipped
+        and isinstance(report.longrepr, tuple)
+        and MISSING_CHROMIUM in str(report.longrepr[2])
+    ):
+        # One line in the skip summary for all of them, not one per test.
+        report.longrepr = (__file__, None, f"Skipped: {MISSING_CHROMIUM}")
     pages = item.stash.get(PAGES_KEY, None)
     if report.when == "call" and report.failed and pages:
         # Runs before fixture teardown, so the pages are still open.
@@ -116,6 +122,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             lines.extend(f"  console: {entry}" for entry in console)
         report.sections.append(("browser", "\n".join(lines)))
     return report
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _chromium_installed() -> None:
+    """Skip every browser test with one reason (one line in ``-rs``) when Chromium is
+    missing, or fail them when ``HALE_REQUIRE_BROWSER=1``."""
+    if _chromium_present():
+        return
+    if REQUIRE_BROWSER:
+        pytest.fail(f"{MISSING_CHROMIUM} (HALE_REQUIRE_BROWSER=1)", pytrace=False)
+    pytest.skip(MISSING_CHROMIUM)
 
 
 # --- server ---------------------------------------------------------------------------------
@@ -187,7 +204,7 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def _asgi_server(django_db_setup, django_db_blocker) -> Iterator[LiveServer]:
+def _asgi_server(django_db_setup) -> Iterator[LiveServer]:
     """uvicorn in a background thread for the whole session.
 
     Depending on ``django_db_setup`` means the test database exists first and the server is
@@ -199,7 +216,6 @@ def _asgi_server(django_db_setup, django_db_blocker) -> Iterator[LiveServer]:
     server may touch the database exactly while a test holds ``transactional_db``.
     """
     import uvicorn
-    from django.conf import settings
     from django.test.utils import override_settings
 
     # pytest-django runs tests with DEBUG=False, where WhiteNoise serves only collected files;
@@ -246,7 +262,6 @@ def _asgi_server(django_db_setup, django_db_blocker) -> Iterator[LiveServer]:
             sock.close()
             raise RuntimeError(f"uvicorn did not start: {failure or 'timeout'}")
         time.sleep(0.02)
-    assert settings.ASGI_APPLICATION == "hale.asgi.application"
     try:
         yield LiveServer(port=port, _in_flight=app, _loop=loops[0])
     finally:
@@ -256,8 +271,15 @@ def _asgi_server(django_db_setup, django_db_blocker) -> Iterator[LiveServer]:
 
 
 @pytest.fixture
-def server(_asgi_server: LiveServer, transactional_db) -> Iterator[LiveServer]:
-    """The session's server, for one test whose committed data it sees (tables flushed after)."""
+def server(
+    _asgi_server: LiveServer, transactional_db, django_db_serialized_rollback
+) -> Iterator[LiveServer]:
+    """The session's server, for one test whose committed data it sees.
+
+    Tables are flushed after the test; with serialized rollback, rows that migrations create
+    (vocabularies and the like) are put back before each test, so every test starts from a
+    freshly migrated database, whatever ran before it.
+    """
     yield _asgi_server
     # Let requests the browser left in flight finish before the flush takes its locks.
     _asgi_server.wait_idle()
@@ -267,9 +289,7 @@ def server(_asgi_server: LiveServer, transactional_db) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="session")
-def _playwright() -> Iterator[Any]:
-    if not _chromium_present():
-        pytest.fail(f"{MISSING_CHROMIUM} (HALE_REQUIRE_BROWSER=1)", pytrace=False)
+def _playwright(_chromium_installed) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an asyncio loop in a greenlet of the test thread and, by
@@ -278,8 +298,9 @@ def _playwright() -> Iterator[Any]:
     # guard would refuse every ORM call made by test code and fixtures in this thread with
     # SynchronousOnlyOperation, although nothing runs concurrently with that loop. So allow
     # it, but only from here on: the browser tests run last (pytest_collection_modifyitems),
-    # so the guard stays on for every other test, and the server's threads have no loop.
-    # asgiref's async_to_sync refuses to run here for the same reason: use call_in_thread.
+    # so the guard stays on for every other test. (The switch is process-wide: while browser
+    # tests run, the server's guard is off as well; consumers' own tests keep it.)
+    # asgiref's async_to_sync refuses to run here for the same reason: use server.call.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     pw = sync_playwright().start()
@@ -401,20 +422,30 @@ def _axe():
     return Axe()
 
 
+AXE_OPTIONS = {
+    "resultTypes": ["violations"],
+    # axe's CSSOM preload re-adds the page's stylesheets as <style> elements, which the strict
+    # CSP blocks (console noise, and a crash in the preload); only the css-orientation-lock
+    # rule would use it.
+    "preload": False,
+}
+
+
 @pytest.fixture
 def assert_accessible(_axe) -> Callable[..., None]:
     """``assert_accessible(page)``: axe-core finds no serious or critical violation.
 
     axe is injected with ``page.evaluate`` (Chrome DevTools Protocol ``Runtime.evaluate``),
-    which runs outside the page's script policy, so pages keep their strict CSP (no inline
-    scripts) enforced: no ``bypass_csp`` context is needed. Pass ``context``/``options`` as
-    axe.run takes them, e.g. ``options={"rules": {"region": {"enabled": False}}}``.
+    which is not subject to the page's Content-Security-Policy, so every page keeps its
+    strict CSP (no inline scripts) enforced: no ``bypass_csp`` context is needed. It needs
+    JavaScript on in the context (with ``java_script_enabled=False`` axe never answers).
+    ``context`` and ``options`` are passed to ``axe.run``, e.g.
+    ``options={"rules": {"region": {"enabled": False}}}``.
     """
 
     def check(page, context: Any = None, options: dict | None = None) -> None:
         page.wait_for_load_state("load")
-        options = options or {"resultTypes": ["violations"]}
-        results = _axe.run(page, context=context, options=options)
+        results = _axe.run(page, context=context, options={**AXE_OPTIONS, **(options or {})})
         blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
         if blocking:
             pytest.fail(_format_violations(page.url, blocking), pytrace=False)

@@ -19,6 +19,15 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _vocabularies(transactional_db):
+    # Browser tests flush every table afterwards, including rows a data migration seeded.
+    from hale.specialists.models import ExpertiseArea, Specialisation
+    from hale.specialists.vocabulary import seed_vocabularies
+
+    seed_vocabularies(Specialisation, ExpertiseArea)
+
+
 @pytest.mark.parametrize("page", [{"timezone_id": "Asia/Tokyo"}], indirect=True)
 def test_specialist_applies_and_staff_ask_for_changes(
     page, new_page, server, login, assert_accessible, staff_a, tmp_path

@@ -19,7 +19,7 @@ def test_when_filter_names_the_zone():
 
 def test_footer_names_the_browser_zone_for_a_guest(brand_a, anonymous):
     client = anonymous("calm.localhost")
-    client.cookies[TZ_COOKIE] = "America/New_York"
+    client.cookies[TZ_COOKIE] = "America%2FNew_York"  # as hale.js writes it
     response = client.get("/")
     assert "America/New_York" in response.content.decode()
 

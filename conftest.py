@@ -119,3 +119,13 @@ def client_for():
         return c
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """Each test starts in English: a request in Spanish leaves that language active on the
+    thread (LocaleMiddleware does not reset it), which would leak into the next test."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

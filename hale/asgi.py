@@ -11,13 +11,14 @@ from django.core.asgi import get_asgi_application  # noqa: E402
 
 django_asgi_app = get_asgi_application()
 
+from hale.accounts.session_security import WebSocketSessionGuard  # noqa: E402
 from hale.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            AuthMiddlewareStack(WebSocketSessionGuard(URLRouter(websocket_urlpatterns)))
         ),
     }
 )

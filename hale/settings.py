@@ -73,9 +73,13 @@ INSTALLED_APPS = [
     "hale.core",
     "hale.tenancy",
     "hale.accounts",
+    "hale.authn",
     "hale.specialists",
     "hale.notifications",
     "hale.helpcenter",
+    "hale.legal",
+    "hale.scheduling",
+    "hale.matching",
 ]
 
 MIDDLEWARE = [
@@ -93,7 +97,11 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "hale.authn.middleware.SignInMethodsMiddleware",
+    "hale.accounts.session_security.SessionSecurityMiddleware",
+    "hale.accounts.mfa_policy.MfaRequiredMiddleware",
     "hale.accounts.middleware.PortalAccessMiddleware",
+    "hale.legal.middleware.ConsentGateMiddleware",
     "hale.core.middleware.TimezoneMiddleware",
 ]
 
@@ -173,6 +181,13 @@ if TESTING:
     }
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
 
+# Busy-time import from external calendars (hale.scheduling.busy_import). Private and
+# loopback addresses are refused unless DEBUG or tests allow them (never in production).
+ICS_IMPORT_ALLOW_PRIVATE = (DEBUG or TESTING) and env_bool("ICS_IMPORT_ALLOW_PRIVATE", True)
+ICS_IMPORT_TIMEOUT = env_int("ICS_IMPORT_TIMEOUT", 10)
+ICS_IMPORT_MAX_BYTES = env_int("ICS_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+ICS_IMPORT_INTERVAL_MINUTES = env_int("ICS_IMPORT_INTERVAL_MINUTES", 30)
+
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -199,14 +214,51 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
-ACCOUNT_ADAPTER = "hale.accounts.adapter.AccountAdapter"
+# Sign-in methods per brand (hale.authn): allauth's defaults for the rest (signup 20/m/ip,
+# login 30/m/ip, reset_password 20/m/ip,5/m/key, ...), plus Hale's sign-in links.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "request_login_code": "20/m/ip,3/m/key",
+    "request_magic_link": "20/m/ip,3/m/key",
+    "use_magic_link": "30/m/ip",
+}
+ACCOUNT_ADAPTER = "hale.authn.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "hale.authn.forms.SignupForm"}
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Signs in after confirming the email only in the browser session that signed up (allauth
+# checks the pending sign-up): a passwordless sign-up is complete once its email is confirmed.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+SOCIALACCOUNT_ADAPTER = "hale.authn.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+# An address counts as verified only when the provider says so (its email_verified claim);
+# otherwise the person confirms it (emailed link) before the first sign-in. Social sign-in never
+# takes over an existing account by email: a brand's provider cannot vouch for other brands.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+# Adds the Terms/Privacy consent box to every allauth sign-up form (email and social).
+ACCOUNT_SIGNUP_FORM_CLASS = "hale.legal.forms.ConsentSignupForm"
+# Proxies of ours in front of the app that append to X-Forwarded-For (0: trust REMOTE_ADDR
+# only). Rate limits and the IP recorded with a Terms acceptance both use it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_ADAPTER = "hale.accounts.adapter.MFAAdapter"
+# Changing email addresses asks for the password (or a second factor) again, like MFA does.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+# Signed out after this many seconds without activity (0: never); the page warns 2 minutes
+# before. And after this long from sign-in, however active (hale.accounts.session_security).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_ABSOLUTE_LIFETIME", SESSION_COOKIE_AGE)
 SESSION_SAVE_EVERY_REQUEST = False
 
 # --- i18n / time ----------------------------------------------------------------------------
@@ -223,8 +275,14 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "hale" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Files only views may hand out after their own checks (data exports): never under MEDIA_URL.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

@@ -1,5 +1,7 @@
+import secrets
 import uuid
 import zoneinfo
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -7,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from hale.core.storage import get_private_storage
 
 
 def validate_time_zone(value: str) -> None:
@@ -99,7 +103,14 @@ class Patient(models.Model):
     )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     portal_enabled = models.BooleanField(_("portal access"), default=True)
+    # Guided onboarding after the first sign-in (hale.accounts.onboarding): the step to resume
+    # at, and when it was finished.
+    onboarding_step = models.CharField(_("onboarding step"), max_length=16, blank=True)
+    onboarded_at = models.DateTimeField(_("onboarded"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the person deleted their account: personal fields are cleared, the row stays so
+    # records the law makes us keep (clinical, financial) still point somewhere.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("patient")
@@ -200,3 +211,142 @@ class PortalInvitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.effective_status() == self.Status.PENDING
+
+
+def data_export_upload_to(instance: "DataExport", filename: str) -> str:
+    """A random folder per file: the name says nothing and cannot be guessed."""
+    return f"data-exports/{secrets.token_urlsafe(24)}/{filename}"
+
+
+class DataExportQuerySet(models.QuerySet):
+    def requested_since(self, since) -> "DataExportQuerySet":
+        return self.filter(requested_at__gte=since)
+
+
+class DataExport(models.Model):
+    """A copy of everything Hale holds about one user, as a ZIP built in the background.
+
+    ``status`` stores what the builder did (pending, ready, failed) and what the clean-up
+    did (expired: the file is gone). Expiry is derived from ``expires_at`` and a build that
+    never finished from ``requested_at`` (see ``effective_status``), so both are right even
+    when no worker or clean-up ran. The file lives in the private storage (never served from
+    ``MEDIA_URL``); the download view streams it to its owner. The link's token is never
+    stored: the row keeps its SHA-256 (``token_hash``), see ``hale.accounts.data_rights``.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Could not be prepared")
+        EXPIRED = "expired", _("Expired")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports"
+    )
+    # Where it was asked for: the notification and the link go to that portal.
+    brand = models.ForeignKey(
+        "tenancy.Brand", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    ready_at = models.DateTimeField(_("ready"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to=data_export_upload_to,
+        storage=get_private_storage,
+        max_length=255,
+        blank=True,
+    )
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    downloaded_at = models.DateTimeField(_("last downloaded"), null=True, blank=True)
+
+    objects = DataExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            # The user's latest export and the daily limit.
+            models.Index(fields=["user", "-requested_at"], name="dataexport_user_idx"),
+            # The clean-up: ready files past their expiry.
+            models.Index(fields=["status", "expires_at"], name="dataexport_purge_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.requested_at:%Y-%m-%d %H:%M} ({self.status})"
+
+    def effective_status(self, now=None) -> str:
+        """The status as people see it: a ready file past ``expires_at`` is expired, and a
+        build still pending after ``PENDING_TIMEOUT`` has failed (its worker is gone)."""
+        now = now or timezone.now()
+        if self.status == self.Status.READY and self.expires_at and self.expires_at <= now:
+            return self.Status.EXPIRED
+        if self.status == self.Status.PENDING and self.requested_at + PENDING_TIMEOUT <= now:
+            return self.Status.FAILED
+        return self.status
+
+    @property
+    def current_status(self) -> str:
+        return self.effective_status()
+
+    @property
+    def current_status_label(self) -> str:
+        return self.Status(self.effective_status()).label
+
+    @property
+    def is_ready(self) -> bool:
+        return self.effective_status() == self.Status.READY
+
+    @property
+    def is_pending(self) -> bool:
+        return self.effective_status() == self.Status.PENDING
+
+
+# A build still pending this long after the request has failed (retries are over by then).
+PENDING_TIMEOUT = timedelta(hours=6)
+
+
+class UserSession(models.Model):
+    """One signed-in browser session of a user, listed under My Account → Active sessions.
+
+    The row is the authority for the session: ``SessionSecurityMiddleware`` signs a session
+    out at its next request when its row is gone, so ending a session (sign out everywhere
+    else, a password or two-factor change) is deleting rows, whatever the session backend.
+    The session stores the row's ``uuid``; the row stores only the SHA-256 of the session key
+    (``session_key_hash``, kept current when the key is cycled), never a usable key.
+    ``last_seen_at`` moves at most once a minute and only for requests a person made
+    (background polling does not count).
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="user_sessions"
+    )
+    session_key_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("signed in"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last active"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    host = models.CharField(_("host"), max_length=253, blank=True)
+    brand = models.ForeignKey(
+        "tenancy.Brand", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-last_seen_at", "-id"]
+        indexes = [
+            # The user's session list, newest activity first.
+            models.Index(fields=["user", "-last_seen_at"], name="usersession_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.host} ({self.ip_address})"

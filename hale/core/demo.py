@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from hale.accounts.models import Patient, User
 from hale.specialists.models import Specialist
@@ -54,7 +55,7 @@ BRANDS = [
         "discovery_mode": Brand.Discovery.BROWSE,
         "pricing_mode": Brand.Pricing.SPECIALIST,
         "support_email": "frontdesk@northside.example",
-        "features": ["invitations", "shop", "payments", "messaging"],
+        "features": ["invitations", "shop", "payments", "messaging", "collect_date_of_birth"],
     },
 ]
 
@@ -65,8 +66,14 @@ LOGINS = [
     DemoLogin("Specialist applicant (waiting for review)", "dr.new@hale.example", "localhost"),
     DemoLogin("Staff of Calm Minds", "staff@calm.example", "localhost"),
     DemoLogin("Staff of Northside Clinic", "staff@northside.example", "localhost"),
-    DemoLogin("Patient of Calm Minds", "alex@calm.example", "calm.localhost"),
+    DemoLogin("Patient of Calm Minds (email code or link)", "alex@calm.example", "calm.localhost"),
+    DemoLogin("Patient of Calm Minds (new: not set up yet)", "sam@calm.example", "calm.localhost"),
     DemoLogin("Patient of Northside Clinic", "priya@northside.example", "northside.localhost"),
+    DemoLogin(
+        "Patient of Northside Clinic (try deleting this one)",
+        "jo@northside.example",
+        "northside.localhost",
+    ),
 ]
 
 
@@ -94,10 +101,12 @@ def _brand(spec: dict) -> Brand:
 
 @transaction.atomic
 def seed() -> list[DemoLogin]:
+    from hale.authn.demo import seed_demo_signin
     from hale.helpcenter.demo import seed_demo_articles
     from hale.specialists.demo import seed_demo_specialists
 
     brands = {spec["slug"]: _brand(spec) for spec in BRANDS}
+    seed_demo_signin(brands)
 
     admin = User.objects.filter(email="admin@hale.example").first()
     if admin is None:
@@ -141,4 +150,38 @@ def seed() -> list[DemoLogin]:
             user=user,
             defaults={"email": email, "full_name": name, "time_zone": zone, "language": language},
         )
+        # Already through the guided onboarding (sam@calm.example below is not).
+        Patient.objects.filter(user=user, onboarded_at__isnull=True).update(
+            onboarded_at=timezone.now(), onboarding_step="next"
+        )
+
+    # A patient who signed up but has not been through onboarding: sign in to walk it.
+    sam = _user("sam@calm.example", "")
+    Patient.objects.get_or_create(brand=brands["calm"], user=sam, defaults={"email": sam.email})
+
+    from hale.legal.demo import accept_demo_documents, seed_demo_legal
+
+    for slug, staff_email, patient_emails in [
+        ("calm", "staff@calm.example", ["alex@calm.example", "sam@calm.example"]),
+        ("northside", "staff@northside.example", ["priya@northside.example"]),
+    ]:
+        seed_demo_legal(brands[slug], User.objects.get(email=staff_email))
+        accept_demo_documents(brands[slug], User.objects.filter(email__in=patient_emails))
+
+    from hale.matching.demo import refresh_demo_matching, seed_demo_matching
+
+    seed_demo_matching(brands)
+
+    from hale.scheduling.demo import seed_demo_schedule
+
+    seed_demo_schedule()
+    refresh_demo_matching()
+
+    from hale.accounts.demo import seed_demo_data_rights
+
+    seed_demo_data_rights(brands)
+
+    from hale.accounts.demo_security import seed_demo_account_security
+
+    seed_demo_account_security([login.email for login in LOGINS])
     return LOGINS

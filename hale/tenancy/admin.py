@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from hale.authn.admin import BrandIdentityProviderInline
+from hale.tenancy.forms import BrandAdminForm
 from hale.tenancy.models import Brand, BrandDomain, BrandMembership
 
 
@@ -17,7 +19,14 @@ class BrandMembershipInline(admin.TabularInline):
 @admin.register(Brand)
 class BrandAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "discovery_mode", "pricing_mode", "is_active"]
-    list_filter = ["is_active", "discovery_mode", "pricing_mode"]
+    list_filter = [
+        "is_active",
+        "discovery_mode",
+        "pricing_mode",
+        "require_mfa_for_staff",
+        "require_mfa_for_specialists",
+    ]
     search_fields = ["name", "slug", "domains__domain"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [BrandDomainInline, BrandMembershipInline]
+    form = BrandAdminForm
+    inlines = [BrandDomainInline, BrandMembershipInline, BrandIdentityProviderInline]

@@ -3,7 +3,7 @@ import zoneinfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hale.tenancy.models import Brand
+from hale.tenancy.models import Brand, SignInMethod
 
 MAX_LOGO_BYTES = 1024 * 1024
 # Raster images only: an uploaded SVG could carry script served from our own origin.
@@ -18,6 +18,58 @@ class ColourInput(forms.TextInput):
     input_type = "color"
 
 
+class SignInMethodsField(forms.MultipleChoiceField):
+    """``Brand.signin_methods`` as a group of checkboxes; at least one, kept in a fixed order."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Sign-in methods"))
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "How patients sign in to your portal. Methods you leave out are not shown and "
+                "their pages refuse. Single sign-on uses the OpenID Connect providers the "
+                "platform operator set up for your brand."
+            ),
+        )
+        kwargs.setdefault("error_messages", {"required": _("Choose at least one sign-in method.")})
+        super().__init__(choices=SignInMethod.choices, **kwargs)
+
+    def clean(self, value):
+        chosen = set(super().clean(value))
+        return [m for m in SignInMethod.values if m in chosen]
+
+
+def clean_signin_methods_for(brand: Brand, methods: list[str]) -> list[str]:
+    """Refuse leaving patients no way in: single sign-on alone needs a provider."""
+    from hale.authn.access import has_identity_providers
+
+    if methods == [SignInMethod.OIDC.value] and not has_identity_providers(brand):
+        raise forms.ValidationError(
+            _(
+                "No single sign-on provider is set up for this brand yet, so patients could "
+                "not sign in. Choose another method too, or ask the platform operator to add "
+                "a provider first."
+            )
+        )
+    return methods
+
+
+class BrandAdminForm(forms.ModelForm):
+    """Django admin's brand form, with the sign-in methods as checkboxes."""
+
+    signin_methods = SignInMethodsField()
+
+    class Meta:
+        model = Brand
+        # Platform operators edit every field in the admin (BrandAdmin picks the layout).
+        fields = "__all__"  # noqa: DJ007
+
+    def clean_signin_methods(self):
+        return clean_signin_methods_for(self.instance, self.cleaned_data["signin_methods"])
+
+
 class BrandSettingsForm(forms.ModelForm):
     """What brand staff may change about their portal's look and defaults."""
 
@@ -25,6 +77,7 @@ class BrandSettingsForm(forms.ModelForm):
         label=_("Default time zone"),
         choices=[(z, z) for z in sorted(zoneinfo.available_timezones())],
     )
+    signin_methods = SignInMethodsField()
 
     class Meta:
         model = Brand
@@ -39,6 +92,9 @@ class BrandSettingsForm(forms.ModelForm):
             "default_language",
             "default_time_zone",
             "support_email",
+            "signin_methods",
+            "require_mfa_for_staff",
+            "require_mfa_for_specialists",
         ]
         widgets = {
             "colour_primary": ColourInput(),
@@ -47,6 +103,9 @@ class BrandSettingsForm(forms.ModelForm):
             "colour_text": ColourInput(),
             "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
         }
+
+    def clean_signin_methods(self):
+        return clean_signin_methods_for(self.instance, self.cleaned_data["signin_methods"])
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")

@@ -1,11 +1,37 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
+
+
+class SignInMethod(models.TextChoices):
+    """The ways a brand may let its patients sign in (``Brand.signin_methods``)."""
+
+    PASSWORD = "password", _("Password, with optional two-factor authentication")
+    EMAIL_CODE = "email_code", _("One-time code by email")
+    MAGIC_LINK = "magic_link", _("Sign-in link by email")
+    OIDC = "oidc", _("Single sign-on with an OpenID Connect provider")
+
+
+def default_signin_methods() -> list[str]:
+    return [SignInMethod.PASSWORD.value]
+
+
+def validate_signin_methods(value) -> None:
+    """At least one method, each one we know, none twice."""
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("Choose at least one sign-in method."), code="required")
+    known = set(SignInMethod.values)
+    unknown = [m for m in value if not isinstance(m, str) or m not in known]
+    if unknown or len(set(value)) != len(value):
+        raise ValidationError(
+            _("Choose sign-in methods from the list, each at most once."), code="invalid"
+        )
 
 
 class Brand(models.Model):
@@ -57,6 +83,31 @@ class Brand(models.Model):
         blank=True,
         help_text=_("Plan features switched on for this brand, e.g. video, shop, invitations."),
     )
+    require_mfa_for_staff = models.BooleanField(
+        _("require two-factor authentication for staff"),
+        default=False,
+        help_text=_(
+            "Staff of this brand must set up an authenticator app or a security key before "
+            "they can use the back office."
+        ),
+    )
+    require_mfa_for_specialists = models.BooleanField(
+        _("require two-factor authentication for specialists"),
+        default=False,
+        help_text=_(
+            "Specialists must set up an authenticator app or a security key before they can "
+            "use the specialist portal."
+        ),
+    )
+    signin_methods = models.JSONField(
+        _("sign-in methods"),
+        default=default_signin_methods,
+        validators=[validate_signin_methods],
+        help_text=_(
+            "How patients sign in to this portal. Methods not chosen are not shown and their "
+            "pages refuse."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -70,6 +121,10 @@ class Brand(models.Model):
 
     def has_feature(self, feature: str) -> bool:
         return feature in self.features
+
+    def offers_signin(self, method: str) -> bool:
+        """Whether patients may sign in to this portal with ``method`` (a SignInMethod)."""
+        return method in (self.signin_methods or [])
 
     @property
     def primary_domain(self) -> str | None:

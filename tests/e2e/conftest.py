@@ -14,10 +14,10 @@ Fixtures for journeys under ``tests/e2e`` (every test here gets the ``browser`` 
     run in the test thread once Playwright has started.
 ``browser``
     A session-wide headless Chromium (Debian's ``/usr/bin/chromium`` or ``$CHROMIUM_PATH``)
-    that cannot resolve any host but loopback.
+    that can reach nothing but loopback.
 ``page`` / ``new_page``
-    ``page`` is a fresh context + page (en-GB, Europe/London, 10 s timeout). Override the
-    context with an indirect parameter,
+    ``page`` is a fresh context + page (en-GB, Europe/London; 10 s timeout for actions and
+    ``expect``). Override the context with an indirect parameter,
     ``@pytest.mark.parametrize("page", [{"timezone_id": "America/New_York"}], indirect=True)``,
     or make more pages with ``new_page(**context_kwargs)``. On failure every page of the test
     is screenshotted into ``test-results/`` and its console errors are added to the report.
@@ -270,6 +270,31 @@ def _asgi_server(django_db_setup) -> Iterator[LiveServer]:
         sock.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_baseline(_chromium_installed, django_db_setup, django_db_blocker) -> None:
+    """Empty every table once, before the first browser test, without post_migrate.
+
+    Browser tests restore the rows migrations made (serialized rollback, see ``server``)
+    into empty tables before each test, and leave them empty afterwards. Other tests on
+    ``transactional_db`` that ran earlier in the session leave tables flushed but with
+    content types and permissions re-created under new ids, which would collide with the
+    restored ones.
+    """
+    from django.core.management import call_command
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for alias in connections:
+            if hasattr(connections[alias], "_test_serialized_contents"):
+                call_command(
+                    "flush",
+                    database=alias,
+                    interactive=False,
+                    inhibit_post_migrate=True,
+                    verbosity=0,
+                )
+
+
 @pytest.fixture
 def server(
     _asgi_server: LiveServer, transactional_db, django_db_serialized_rollback
@@ -277,8 +302,8 @@ def server(
     """The session's server, for one test whose committed data it sees.
 
     Tables are flushed after the test; with serialized rollback, rows that migrations create
-    (vocabularies and the like) are put back before each test, so every test starts from a
-    freshly migrated database, whatever ran before it.
+    (vocabularies, content types and the like) are put back before each test, so every test
+    starts from a freshly migrated database, whatever ran before it.
     """
     yield _asgi_server
     # Let requests the browser left in flight finish before the flush takes its locks.
@@ -290,7 +315,10 @@ def server(
 
 @pytest.fixture(scope="session")
 def _playwright(_chromium_installed) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
+    from django.db import connections
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
 
     # Playwright's sync API runs an asyncio loop in a greenlet of the test thread and, by
     # design, leaves it marked as this thread's running loop between calls (see
@@ -301,9 +329,23 @@ def _playwright(_chromium_installed) -> Iterator[Any]:
     # so the guard stays on for every other test. (The switch is process-wide: while browser
     # tests run, the server's guard is off as well; consumers' own tests keep it.)
     # asgiref's async_to_sync refuses to run here for the same reason: use server.call.
+    #
+    # That visible loop also moves Django's connection objects: they live in an asgiref
+    # Local, which holds them per thread in sync code but per context once a loop runs. The
+    # test thread gets fresh connection objects (same settings, so the same test database),
+    # which lack what the test-database setup pinned on the old ones: the snapshot that
+    # serialized rollback restores. Close the old ones and carry the snapshot over.
+    snapshots = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
+    connections.close_all()
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     pw = sync_playwright().start()
+    for alias, snapshot in snapshots.items():
+        if snapshot is not None:
+            connections[alias]._test_serialized_contents = snapshot
     try:
         yield pw
     finally:

@@ -23,6 +23,7 @@ def _data(brand, **changes):
             "support_email",
         ]
     }
+    data["signin_methods"] = brand.signin_methods
     data.update(changes)
     return data
 

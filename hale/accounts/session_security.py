@@ -1,0 +1,194 @@
+"""Session lifetime rules, checked on every request of a signed-in person.
+
+- **Idle timeout** (``SESSION_IDLE_TIMEOUT`` seconds, 0 = off): a session nobody used for that
+  long is signed out. Only requests a person makes count as activity: background polling
+  (the bell's unread count, our own session-status check, anything sending
+  ``X-Hale-Background: 1``) and WebSockets do not.
+- **Absolute lifetime** (``SESSION_ABSOLUTE_LIFETIME`` seconds, default
+  ``SESSION_COOKIE_AGE``): counted from sign-in, which is stored in the session, so renewing
+  the cookie cannot extend it.
+- **Ended sessions**: a session whose ``UserSession`` row is gone (signed out elsewhere, a
+  password or two-factor change) is signed out (see ``hale.accounts.sessions``).
+
+The page warns before the idle timeout (``static/js/session-timeout.js``).
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+import uuid
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse, set_urlconf
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from hale.accounts import sessions
+from hale.accounts.models import UserSession
+from hale.tenancy.middleware import PLATFORM
+
+BACKGROUND_HEADER = "X-Hale-Background"
+# Views that poll in the background: they never count as activity.
+BACKGROUND_URL_NAMES = frozenset({"notification_unread_count", "account_session_status"})
+
+
+class State(enum.Enum):
+    OK = "ok"
+    UNTRACKED = "untracked"  # signed in before session tracking existed
+    IDLE = "idle"
+    EXPIRED = "expired"
+    ENDED = "ended"
+
+
+def check_session(
+    session, user, now: float | None = None, *, with_mfa_rule: bool = False
+) -> tuple[State, UserSession | None]:
+    """Whether ``user``'s ``session`` may carry on. Reads only (one query)."""
+    now = time.time() if now is None else now
+    auth_at = session.get(sessions.AUTH_AT_KEY)
+    raw_id = session.get(sessions.SESSION_ID_KEY)
+    if auth_at is None or raw_id is None:
+        return State.UNTRACKED, None
+    if now - auth_at > sessions.absolute_lifetime():
+        return State.EXPIRED, None
+    idle = sessions.idle_timeout()
+    active_at = session.get(sessions.ACTIVE_AT_KEY) or auth_at
+    if idle and now - active_at > idle:
+        return State.IDLE, None
+    try:
+        session_id = uuid.UUID(raw_id)
+    except ValueError:
+        return State.ENDED, None
+    row = sessions.session_row(session_id=session_id, user_id=user.pk, with_mfa_rule=with_mfa_rule)
+    if row is None:
+        return State.ENDED, None
+    return State.OK, row
+
+
+def remaining_seconds(session, now: float | None = None) -> int:
+    """Seconds until this session ends by itself: the idle timeout if nothing happens, or
+    the absolute lifetime, whichever comes first."""
+    now = time.time() if now is None else now
+    auth_at = session.get(sessions.AUTH_AT_KEY) or now
+    left = auth_at + sessions.absolute_lifetime() - now
+    idle = sessions.idle_timeout()
+    if idle:
+        active_at = session.get(sessions.ACTIVE_AT_KEY) or auth_at
+        left = min(left, active_at + idle - now)
+    return max(0, int(left))
+
+
+def is_background(request: HttpRequest) -> bool:
+    if request.headers.get(BACKGROUND_HEADER) == "1":
+        return True
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.url_name in BACKGROUND_URL_NAMES
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.headers.get(BACKGROUND_HEADER) == "1" or request.headers.get(
+        "Accept", ""
+    ).startswith("application/json")
+
+
+def _idle_message() -> str:
+    minutes = max(1, round(sessions.idle_timeout() / 60))
+    return ngettext(
+        "You were signed out after %(minutes)d minute without activity. Please sign in again.",
+        "You were signed out after %(minutes)d minutes without activity. Please sign in again.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+SIGNED_OUT_MESSAGES = {
+    State.IDLE: _idle_message,
+    State.EXPIRED: lambda: _("Your session has ended. Please sign in again."),
+    State.ENDED: lambda: _("You were signed out on this device. Please sign in again."),
+}
+
+
+class SessionSecurityMiddleware:
+    """Signs out idle, too old and ended sessions, and records a person's activity.
+
+    Place after ``AuthenticationMiddleware`` and ``MessageMiddleware``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        platform = getattr(request, "portal", None) == PLATFORM
+        state, row = check_session(request.session, user, with_mfa_rule=platform)
+        if state is State.UNTRACKED:
+            row = sessions.start_user_session(request=request, user=user)
+        elif state is not State.OK:
+            return self._sign_out(request, state)
+        elif row.session_key_hash != sessions.hash_session_key(request.session.session_key):
+            # The key was cycled within the session (e.g. update_session_auth_hash).
+            row.session_key_hash = sessions.hash_session_key(request.session.session_key)
+            row.save(update_fields=["session_key_hash"])
+        request.user_session = row
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        row = getattr(request, "user_session", None)
+        if row is not None and not is_background(request):
+            sessions.record_activity(request=request, row=row)
+        return None
+
+    def _sign_out(self, request: HttpRequest, state: State) -> HttpResponse:
+        message = SIGNED_OUT_MESSAGES[state]()
+        logout(request)
+        messages.info(request, message)
+        # Views have not run yet, so reverse() still points at the default URLconf.
+        set_urlconf(getattr(request, "urlconf", None))
+        login_url = reverse("account_login")
+        if request.path == login_url:
+            return self.get_response(request)
+        if _wants_json(request):
+            return JsonResponse(
+                {"signed_in": False, "login_url": login_url, "detail": message}, status=401
+            )
+        next_path = request.get_full_path() if request.method == "GET" else ""
+        url = f"{login_url}?{urlencode({'next': next_path})}" if next_path else login_url
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return HttpResponseRedirect(url)
+
+
+class WebSocketSessionGuard:
+    """Channels middleware: a WebSocket of a session that is idle, too old or ended connects
+    as an anonymous user (consumers then refuse it). Wrap it inside ``AuthMiddlewareStack``:
+    ``AuthMiddlewareStack(WebSocketSessionGuard(URLRouter(...)))``. Connecting does not count
+    as activity."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    async def __call__(self, scope, receive, send):
+        from channels.db import database_sync_to_async
+
+        user = scope.get("user")
+        session = scope.get("session")
+        if user is not None and session is not None:
+            allowed = await database_sync_to_async(_socket_allowed)(session, user)
+            if not allowed:
+                scope = dict(scope, user=AnonymousUser())
+        return await self.inner(scope, receive, send)
+
+
+def _socket_allowed(session, user) -> bool:
+    if not user.is_authenticated:
+        return True
+    state, _row = check_session(session, user)
+    return state in (State.OK, State.UNTRACKED)

@@ -1,0 +1,58 @@
+"""WebSockets of sessions that were signed out elsewhere (or went idle) connect as nobody."""
+
+import time
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.auth import AuthMiddlewareStack
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.test import override_settings
+
+from conftest import HostClient
+from hale.accounts import sessions
+from hale.accounts.session_security import WebSocketSessionGuard
+from hale.accounts.tests.security_helpers import sign_in
+from hale.routing import websocket_urlpatterns
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+APP = AuthMiddlewareStack(WebSocketSessionGuard(URLRouter(websocket_urlpatterns)))
+
+
+def _connects(cookie: str) -> bool:
+    async def scenario():
+        communicator = WebsocketCommunicator(
+            APP,
+            "/ws/notifications/",
+            headers=[(b"host", b"calm.localhost"), (b"cookie", f"sessionid={cookie}".encode())],
+        )
+        connected, _ = await communicator.connect()
+        await communicator.disconnect()
+        return connected
+
+    return async_to_sync(scenario)()
+
+
+def _signed_in(user) -> HostClient:
+    client = HostClient("calm.localhost")
+    assert sign_in(client, user.email).status_code == 302
+    return client
+
+
+def test_a_session_signed_out_elsewhere_cannot_open_a_websocket(patient_a):
+    here = _signed_in(patient_a.user)
+    there = _signed_in(patient_a.user)
+    assert _connects(there.cookies["sessionid"].value)
+    here.post("/account/sessions/sign-out-others/")
+    assert not _connects(there.cookies["sessionid"].value)
+    assert _connects(here.cookies["sessionid"].value)
+
+
+@override_settings(SESSION_IDLE_TIMEOUT=600)
+def test_an_idle_session_cannot_open_a_websocket(patient_a):
+    client = _signed_in(patient_a.user)
+    session = client.session
+    session[sessions.ACTIVE_AT_KEY] = time.time() - 601
+    session.save()
+    assert not _connects(client.cookies["sessionid"].value)

@@ -1,0 +1,137 @@
+"""My Account, on every host (/account/): profile, language and time zone, active sessions,
+and the session keep-alive used by the idle-timeout warning. Email addresses, password and
+two-factor authentication are allauth's own pages, shown in the same layout."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hale.accounts import sessions
+from hale.accounts.actions import update_preferences
+from hale.accounts.actions_account import update_profile
+from hale.accounts.forms_account import PreferencesForm, ProfileForm
+from hale.accounts.mfa_policy import mfa_requirement
+from hale.accounts.models import Patient
+from hale.accounts.session_security import remaining_seconds
+
+
+def _own_patient(request: HttpRequest) -> Patient | None:
+    brand = getattr(request, "brand", None)
+    if brand is None:
+        return None
+    return Patient.objects.filter(brand=brand, user=request.user).first()
+
+
+@login_required
+@require_GET
+def account_overview(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    authenticators = {a.type: a for a in Authenticator.objects.filter(user=user)}
+    context = {
+        "patient": _own_patient(request),
+        "emails": list(EmailAddress.objects.filter(user=user).order_by("-primary", "email")),
+        "has_totp": Authenticator.Type.TOTP in authenticators,
+        "has_webauthn": Authenticator.Type.WEBAUTHN in authenticators,
+        "has_recovery_codes": Authenticator.Type.RECOVERY_CODES in authenticators,
+        "mfa_requirement": mfa_requirement(user),
+        "session_count": len(sessions.sessions_for(user)),
+    }
+    return render(request, "accounts/account/overview.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_profile(request: HttpRequest) -> HttpResponse:
+    patient = _own_patient(request)
+    initial = {"full_name": request.user.full_name, "phone": patient.phone if patient else ""}
+    form = ProfileForm(request.POST or None, initial=initial, with_phone=patient is not None)
+    if request.method == "POST" and form.is_valid():
+        update_profile(
+            user=request.user,
+            full_name=form.cleaned_data["full_name"],
+            brand=patient.brand if patient else None,
+            phone=form.cleaned_data.get("phone") if patient else None,
+        )
+        messages.success(request, _("Your profile was saved."))
+        return redirect("account_overview")
+    return render(request, "accounts/account/profile.html", {"form": form, "patient": patient})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_preferences(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    initial = {"language": user.language, "time_zone": user.time_zone}
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        update_preferences(
+            user=user,
+            language=form.cleaned_data["language"],
+            time_zone=form.cleaned_data["time_zone"],
+        )
+        messages.success(request, _("Your language and time zone were saved."))
+        return redirect("account_overview")
+    return render(request, "accounts/account/preferences.html", {"form": form})
+
+
+@login_required
+@require_GET
+def account_sessions(request: HttpRequest) -> HttpResponse:
+    current = sessions.current_session_id(request)
+    rows = [
+        {
+            "session": row,
+            "device": sessions.describe_user_agent(row.user_agent),
+            "is_current": row.uuid == current,
+        }
+        for row in sessions.sessions_for(request.user)
+    ]
+    rows.sort(key=lambda r: not r["is_current"])  # this device first
+    others = sum(1 for r in rows if not r["is_current"])
+    return render(request, "accounts/account/sessions.html", {"rows": rows, "others": others})
+
+
+@login_required
+@require_POST
+def account_sessions_end_others(request: HttpRequest) -> HttpResponse:
+    ended = sessions.end_other_sessions(
+        user=request.user, acting_user=request.user, request=request, reason="user_request"
+    )
+    if ended:
+        messages.success(request, _("You were signed out everywhere else."))
+    else:
+        messages.info(request, _("You were not signed in anywhere else."))
+    return redirect("account_sessions")
+
+
+def _status(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"signed_in": True, "remaining": remaining_seconds(request.session)})
+
+
+@never_cache
+@require_GET
+def account_session_status(request: HttpRequest) -> JsonResponse:
+    """Seconds left before this session ends by itself. Polling it is not activity."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    return _status(request)
+
+
+@never_cache
+@require_POST
+def account_session_keepalive(request: HttpRequest) -> JsonResponse:
+    """The "Stay signed in" button: counts as activity, so the idle clock restarts."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    row = getattr(request, "user_session", None)
+    if row is not None:
+        sessions.record_activity(request=request, row=row, force=True)
+    return _status(request)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LegalConfig(AppConfig):
+    name = "hale.legal"
+    verbose_name = "Terms and privacy"

@@ -1,0 +1,36 @@
+"""What a session costs on a brand.
+
+Issue 4 (per-brand listings) will add listing price overrides; it changes only
+``session_price``: look up the specialist's listing on ``brand`` and return its price for the
+session type when one is set, else the session type's default below.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Price:
+    """An amount in the currency's minor units (cents) and an ISO 4217 code."""
+
+    amount_minor: int
+    currency: str
+
+    @property
+    def is_free(self) -> bool:
+        return self.amount_minor == 0
+
+    def __str__(self) -> str:
+        # Two decimals fits the currencies we offer (EUR, USD, GBP); display only.
+        return f"{self.amount_minor // 100}.{self.amount_minor % 100:02d} {self.currency}"
+
+
+def session_price(session_type, brand) -> Price:
+    """The price of ``session_type`` for a patient of ``brand``: the brand's fixed price when
+    the brand fixes prices, else the specialist's listing price on the brand, else the
+    session type's own price."""
+    from hale.matching.pricing import brand_price_override
+
+    override = brand_price_override(session_type, brand)
+    if override is not None:
+        return Price(*override)
+    return Price(session_type.price_minor, session_type.currency)

@@ -1,0 +1,84 @@
+"""Background work for scheduling."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from hale.core.tasks import retrying_task
+
+
+def _can_defer(task_obj) -> bool:
+    return getattr(task_obj.get_backend(), "supports_defer", False)
+
+
+@retrying_task()
+def expire_due_proposals() -> int:
+    """Record expiry of proposals past ``expires_at`` and notify both sides (idempotent)."""
+    from hale.scheduling.actions import expire_proposals
+
+    return expire_proposals()
+
+
+def schedule_expiry(expires_at) -> None:
+    """After commit, ask the worker to run ``expire_due_proposals`` when a proposal expires.
+
+    Backends that cannot defer (the inline backend of tests) skip it; the
+    ``expire_proposals`` management command does the same job from cron.
+    """
+
+    def enqueue():
+        if _can_defer(expire_due_proposals):
+            expire_due_proposals.using(run_after=expires_at).enqueue()
+
+    transaction.on_commit(enqueue)
+
+
+@retrying_task()
+def expire_due_requests() -> int:
+    """Record expiry of unanswered availability requests and notify both sides (idempotent)."""
+    from hale.scheduling.actions import expire_availability_requests
+
+    return expire_availability_requests()
+
+
+def schedule_request_expiry(expires_at) -> None:
+    """Like ``schedule_expiry``, for availability requests."""
+
+    def enqueue():
+        if _can_defer(expire_due_requests):
+            expire_due_requests.using(run_after=expires_at).enqueue()
+
+    transaction.on_commit(enqueue)
+
+
+@retrying_task()
+def import_busy_source(source_id: int, force: bool = True) -> str:
+    """Fetch one external calendar now, then schedule its next fetch.
+
+    A broken feed is recorded on the source (no exception, so no retry storm); only an
+    unexpected error (e.g. the database) raises and is retried. The chain re-enqueues itself
+    with ``run_after``; a duplicate chain finds the source not yet due and stops.
+    """
+    from hale.scheduling.actions import refresh_busy_source
+    from hale.scheduling.models import BusySource
+
+    outcome = refresh_busy_source(source_id=source_id, force=force)
+    if outcome == "skipped":
+        return outcome
+    next_at = (
+        BusySource.objects.filter(pk=source_id).values_list("next_fetch_at", flat=True).first()
+    )
+    if next_at is not None and _can_defer(import_busy_source):
+        import_busy_source.using(run_after=next_at).enqueue(source_id, force=False)
+    return outcome
+
+
+def refresh_due_busy_sources(now=None) -> dict[str, int]:
+    """Fetch every external calendar that is due (the ``import_busy_times`` command)."""
+    from hale.scheduling.actions import refresh_busy_source
+    from hale.scheduling.models import BusySource
+
+    now = now or timezone.now()
+    counts: dict[str, int] = {"ok": 0, "failed": 0, "skipped": 0}
+    for pk in BusySource.objects.filter(next_fetch_at__lte=now).values_list("pk", flat=True):
+        counts[refresh_busy_source(source_id=pk, now=now)] += 1
+    return counts

@@ -1,0 +1,92 @@
+"""Scheduling test helpers: a specialist open every day 09:00–17:00 in Madrid."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from hale.scheduling import actions
+from hale.scheduling.slots import offered_slots
+
+ALL_WEEK = range(7)
+
+
+@pytest.fixture
+def open_specialist(specialist):
+    """``specialist`` (Europe/Madrid) with weekly hours 09–17 every day."""
+    for weekday in ALL_WEEK:
+        actions.add_weekly_rule(
+            specialist=specialist,
+            acting_user=specialist.user,
+            weekday=weekday,
+            start_time=dt.time(9),
+            end_time=dt.time(17),
+        )
+    return specialist
+
+
+@pytest.fixture
+def session_type(open_specialist):
+    return actions.save_session_type(
+        specialist=open_specialist,
+        acting_user=open_specialist.user,
+        values={
+            "name": "Therapy session",
+            "duration_minutes": 50,
+            "price_minor": 6000,
+            "currency": "EUR",
+            "modality": "video",
+            "buffer_after_minutes": 10,
+            "minimum_notice_minutes": 60,
+            "booking_horizon_days": 30,
+        },
+    )
+
+
+@pytest.fixture
+def free_slots():
+    """``free_slots(specialist, session_type, days_ahead=3)``: offered slots from then on."""
+
+    def get(specialist, session_type, days_ahead=3, days=2):
+        start = timezone.now() + dt.timedelta(days=days_ahead)
+        return offered_slots(
+            specialist,
+            session_type,
+            window_start=start,
+            window_end=start + dt.timedelta(days=days),
+            now=timezone.now(),
+        )
+
+    return get
+
+
+@pytest.fixture
+def book(free_slots):
+    """``book(patient, specialist, session_type, slot=None)`` books the first free slot."""
+
+    def make(patient, specialist, session_type, slot=None, days_ahead=3):
+        slot = slot or free_slots(specialist, session_type, days_ahead)[0]
+        return actions.book_appointment(
+            patient=patient,
+            specialist=specialist,
+            session_type=session_type,
+            start=slot.start,
+            acting_user=patient.user,
+        )
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _personas_listed(request):
+    """Only specialists listed on a brand are bookable there (issue 4): list the specialist
+    personas a test uses on every brand persona it uses."""
+    from hale.matching.models import Listing
+
+    names = request.fixturenames
+    for spec in ("specialist", "specialist_2"):
+        for brand in ("brand_a", "brand_b"):
+            if spec in names and brand in names:
+                Listing.objects.get_or_create(
+                    brand=request.getfixturevalue(brand), specialist=request.getfixturevalue(spec)
+                )

@@ -1,0 +1,80 @@
+"""No double booking under concurrency (PostgreSQL: row locks + the exclusion constraint;
+SQLite: serialised writers). The 50-requests-at-a-live-server test is in
+tests/e2e/test_booking.py."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
+
+from conftest import make_user
+from hale.accounts.models import Patient
+from hale.scheduling import actions
+from hale.scheduling.models import Appointment
+
+on_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)"
+)
+
+
+@on_postgres
+def test_exclusion_constraint_turns_a_lost_race_into_slot_taken(
+    patient_a, open_specialist, session_type, book
+):
+    first = book(patient_a, open_specialist, session_type)
+    clash = Appointment(
+        brand=first.brand,
+        patient=first.patient,
+        specialist=open_specialist,
+        session_name="x",
+        start=first.start + dt.timedelta(minutes=10),
+        end=first.end + dt.timedelta(minutes=10),
+        modality="video",
+        status="confirmed",
+    )
+    with transaction.atomic(), pytest.raises(actions.SlotTaken):
+        actions._save_booked(clash)
+    assert Appointment.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_threads_racing_for_one_slot_book_it_once(
+    brand_a, open_specialist, session_type, free_slots
+):
+    slot = free_slots(open_specialist, session_type)[0]
+    patients = []
+    for n in range(8):
+        user = make_user(f"racer{n}@example.com")
+        patients.append(Patient.objects.create(brand=brand_a, user=user, email=user.email))
+    barrier = threading.Barrier(len(patients))
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def attempt(patient):
+        try:
+            barrier.wait()
+            actions.book_appointment(
+                patient=patient,
+                specialist=open_specialist,
+                session_type=session_type,
+                start=slot.start,
+                acting_user=patient.user,
+            )
+            result = "booked"
+        except actions.SlotTaken:
+            result = "taken"
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            result = f"error: {exc!r}"
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=attempt, args=(p,)) for p in patients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(outcomes) == ["booked"] + ["taken"] * (len(patients) - 1)
+    assert Appointment.objects.filter(start=slot.start).count() == 1

@@ -17,7 +17,30 @@ def make_brand(slug: str, name: str, **extra) -> Brand:
 
 
 def make_user(email: str, **extra) -> User:
-    return User.objects.create_user(email=email, password=PASSWORD, **extra)
+    """A user whose email address is verified, as after a completed sign-up."""
+    from allauth.account.models import EmailAddress
+
+    user = User.objects.create_user(email=email, password=PASSWORD, **extra)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def confirmation_path(email: str) -> str:
+    """The path of the last email-confirmation link sent to ``email`` (sign-ups confirm their
+    address before signing in; ``django.core.mail.outbox`` holds the message)."""
+    import re
+
+    from django.core import mail
+
+    pattern = re.compile(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)")
+    paths = [
+        match.group(1)
+        for message in mail.outbox
+        if email in message.to and (match := pattern.search(message.body))
+    ]
+    if not paths:
+        raise AssertionError(f"no confirmation link was emailed to {email}")
+    return paths[-1]
 
 
 @pytest.fixture
@@ -92,7 +115,11 @@ def staff_b(brand_b) -> User:
 
 @pytest.fixture
 def operator(db) -> User:
-    return User.objects.create_superuser(email="ops@example.com", password=PASSWORD)
+    from allauth.account.models import EmailAddress
+
+    user = User.objects.create_superuser(email="ops@example.com", password=PASSWORD)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
 
 
 class HostClient(Client):

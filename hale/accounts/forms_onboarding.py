@@ -3,7 +3,6 @@ rules again and saves."""
 
 import zoneinfo
 from functools import cache
-from urllib.parse import unquote
 
 from django import forms
 from django.conf import settings
@@ -11,8 +10,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from hale.accounts import onboarding
-from hale.accounts.models import Patient, validate_time_zone
-from hale.core.middleware import TZ_COOKIE
+from hale.accounts.models import Patient
+from hale.core.middleware import browser_time_zone
 
 
 @cache
@@ -27,16 +26,6 @@ def time_zone_names() -> tuple[str, ...]:
             or ("/" in z and not z.startswith(("Etc/", "SystemV/", "posix/", "right/")))
         )
     )
-
-
-def browser_time_zone(request) -> str:
-    """The zone hale.js read from the browser (the ``hale_tz`` cookie), if it is a real one."""
-    zone = unquote(request.COOKIES.get(TZ_COOKIE, ""))
-    try:
-        validate_time_zone(zone)
-    except forms.ValidationError:
-        return ""
-    return zone if zone in time_zone_names() else ""
 
 
 class AboutForm(forms.Form):

@@ -21,6 +21,7 @@ from hale.accounts.forms_account import PreferencesForm, ProfileForm
 from hale.accounts.mfa_policy import mfa_requirement
 from hale.accounts.models import Patient
 from hale.accounts.session_security import remaining_seconds
+from hale.specialists.models import Specialist
 
 
 def _own_patient(request: HttpRequest) -> Patient | None:
@@ -43,6 +44,9 @@ def account_overview(request: HttpRequest) -> HttpResponse:
         "has_recovery_codes": Authenticator.Type.RECOVERY_CODES in authenticators,
         "mfa_requirement": mfa_requirement(user),
         "session_count": len(sessions.sessions_for(user)),
+        # Calendar defaults live in the practice UI, which is served on the platform host.
+        "is_scheduling_specialist": request.brand is None
+        and Specialist.objects.approved().filter(user=user).exists(),
     }
     return render(request, "accounts/account/overview.html", context)
 

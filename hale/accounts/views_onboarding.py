@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hale.accounts import onboarding
-from hale.accounts.forms_onboarding import AboutForm, LanguageForm, TimeZoneForm, browser_time_zone
+from hale.accounts.forms_onboarding import AboutForm, LanguageForm, TimeZoneForm
 from hale.accounts.models import Patient
+from hale.core.middleware import browser_time_zone
 
 
 def _patient(request: HttpRequest) -> Patient:

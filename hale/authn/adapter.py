@@ -5,16 +5,12 @@
 makes social sign-ups patients of the brand.
 """
 
-from allauth.account import app_settings as account_settings
-from allauth.account.stages import EmailVerificationStage
 from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 
 from hale.accounts.adapter import AccountAdapter as HaleAccountAdapter
 from hale.authn.access import brand_social_app_ids
-from hale.authn.methods import OIDC, PASSWORD, local_signup_open, offered_methods
-
-EMAIL_VERIFICATION_STAGE = "allauth.account.stages.EmailVerificationStage"
+from hale.authn.methods import OIDC, local_signup_open, offered_methods
 
 
 def _brand(request):
@@ -22,37 +18,10 @@ def _brand(request):
     return getattr(request, "brand", None), request
 
 
-class PasswordlessSignupVerificationStage(EmailVerificationStage):
-    """allauth's email verification stage, made mandatory for a sign-up on a portal without
-    passwords: there the email is the only proof of identity, so nobody is signed in to a
-    new account before confirming the link emailed to it. (With enumeration prevention a
-    sign-up with a taken address gets the very same "check your email" page.)"""
-
-    def handle(self):
-        login = self.login
-        brand = getattr(self.request, "brand", None)
-        if (
-            login.signup
-            and "sociallogin" not in (login.signal_kwargs or {})
-            and PASSWORD not in offered_methods(brand)
-        ):
-            login.email_verification = account_settings.EmailVerificationMethod.MANDATORY
-        return super().handle()
-
-
 class AccountAdapter(HaleAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         brand, _request = _brand(request)
         return local_signup_open(brand)
-
-    def get_login_stages(self) -> list[str]:
-        stages = super().get_login_stages()
-        return [
-            "hale.authn.adapter.PasswordlessSignupVerificationStage"
-            if path == EMAIL_VERIFICATION_STAGE
-            else path
-            for path in stages
-        ]
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

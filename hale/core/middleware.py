@@ -31,6 +31,13 @@ class UserLanguageMiddleware:
         return self.get_response(request)
 
 
+def browser_time_zone(request) -> str:
+    """The zone the browser reported (hale.js stores it URI-encoded in the ``hale_tz``
+    cookie), or "" when absent or not a zone we know."""
+    zone = unquote(request.COOKIES.get(TZ_COOKIE, ""))
+    return zone if zone in zoneinfo.available_timezones() else ""
+
+
 def viewer_time_zone(request) -> zoneinfo.ZoneInfo:
     """The zone to show times in: the user's saved zone, the zone the browser reported,
     the brand's default, then UTC."""
@@ -38,8 +45,7 @@ def viewer_time_zone(request) -> zoneinfo.ZoneInfo:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.time_zone:
         candidates.append(user.time_zone)
-    # hale.js stores the zone URI-encoded ("America%2FNew_York").
-    candidates.append(unquote(request.COOKIES.get(TZ_COOKIE, "")))
+    candidates.append(browser_time_zone(request))
     brand = getattr(request, "brand", None)
     if brand is not None:
         candidates.append(brand.default_time_zone)

@@ -93,7 +93,9 @@ def browse(
         for s in specialists
     ]
     rows.sort(key=lambda r: (not soon, r.next_slot_start or dt.datetime.max.replace(tzinfo=dt.UTC)))
-    return rows if soon else sorted(rows, key=lambda r: (r.specialist.display_name, r.specialist.pk))
+    return (
+        rows if soon else sorted(rows, key=lambda r: (r.specialist.display_name, r.specialist.pk))
+    )
 
 
 def access_listed_specialist(brand, specialist_id: uuid.UUID) -> Specialist:
@@ -110,8 +112,10 @@ def access_listed_specialist(brand, specialist_id: uuid.UUID) -> Specialist:
 
 
 def specialist_listings(specialist: Specialist) -> QuerySet[Listing]:
-    return Listing.objects.filter(specialist=specialist).select_related("brand").order_by(
-        "brand__name"
+    return (
+        Listing.objects.filter(specialist=specialist)
+        .select_related("brand")
+        .order_by("brand__name")
     )
 
 
@@ -133,9 +137,7 @@ def access_staff_listing(brand, listing_id: uuid.UUID) -> Listing:
 def listable_specialists(brand) -> QuerySet[Specialist]:
     """Approved specialists not yet listed on ``brand`` (staff can add them)."""
     return (
-        Specialist.objects.approved()
-        .exclude(listings__brand=brand)
-        .order_by("display_name", "pk")
+        Specialist.objects.approved().exclude(listings__brand=brand).order_by("display_name", "pk")
     )
 
 

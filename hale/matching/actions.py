@@ -165,12 +165,27 @@ def refresh_match_profiles(*, specialist_ids=None, now=None) -> int:
             next_available_at=nexts[pk][0].start if nexts.get(pk) else None,
             utc_parts_mask=_parts_mask(rules[pk], zone),
             active_patients=max(load, upcoming.get(pk, 0)),
+            refreshed_at=now,
         )
         for pk, languages, accepting, zone, load in rows
     ]
-    with transaction.atomic():
-        MatchProfile.objects.filter(specialist_id__in=ids).delete()
-        MatchProfile.objects.bulk_create(profiles, batch_size=1000)
+    # An upsert, so a refresh from a page and one from cron can overlap safely.
+    MatchProfile.objects.bulk_create(
+        profiles,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["specialist"],
+        update_fields=[
+            "languages_key",
+            "specialisations_key",
+            "expertise_key",
+            "accepting_new_patients",
+            "next_available_at",
+            "utc_parts_mask",
+            "active_patients",
+            "refreshed_at",
+        ],
+    )
     return len(profiles)
 
 

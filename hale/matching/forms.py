@@ -27,7 +27,7 @@ class BrowseForm(forms.Form):
     q = forms.CharField(label=_("Search by name or keyword"), required=False, max_length=100)
     specialisation = forms.ChoiceField(label=_("Specialisation"), required=False)
     language = forms.ChoiceField(
-        label=_("Language"),
+        label=_("Session language"),
         required=False,
         choices=[("", _("Any language")), *SPOKEN_LANGUAGES],
     )
@@ -74,7 +74,9 @@ class MatchForm(forms.Form):
 
 
 class AddListingForm(forms.Form):
-    specialist = forms.ModelChoiceField(label=_("Specialist"), queryset=None, to_field_name="uuid")
+    specialist = forms.ModelChoiceField(
+        label=_("Specialist to list"), queryset=None, to_field_name="uuid"
+    )
     price = PriceField(label=_("Price per session (optional)"), required=False)
 
     def __init__(self, *args, queryset, patients=None, **kwargs):
@@ -100,7 +102,9 @@ class BrandMatchingForm(forms.Form):
 
 class OverrideForm(forms.Form):
     patient = forms.ModelChoiceField(label=_("Patient"), queryset=None, to_field_name="uuid")
-    specialist = forms.ModelChoiceField(label=_("Specialist"), queryset=None, to_field_name="uuid")
+    specialist = forms.ModelChoiceField(
+        label=_("Specialist to assign"), queryset=None, to_field_name="uuid"
+    )
 
     def __init__(self, *args, queryset, patients=None, **kwargs):
         super().__init__(*args, **kwargs)

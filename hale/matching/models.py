@@ -28,6 +28,9 @@ class BrandMatching(models.Model):
         verbose_name = _("brand matching settings")
         verbose_name_plural = _("brand matching settings")
 
+    def __str__(self) -> str:
+        return f"{self.brand_id}: {self.switching_rule}"
+
 
 class Listing(models.Model):
     """A specialist offered on one brand. Only approved specialists with a *listed* listing
@@ -56,6 +59,9 @@ class Listing(models.Model):
             models.UniqueConstraint(fields=["brand", "specialist"], name="listing_unique_brand")
         ]
         indexes = [models.Index(fields=["brand", "visibility"], name="listing_brand_vis_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.specialist_id} on {self.brand_id} ({self.visibility})"
 
     @property
     def price_label(self) -> str:
@@ -91,6 +97,9 @@ class MatchProfile(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["next_available_at"], name="matchprofile_next_idx")]
+
+    def __str__(self) -> str:
+        return f"match profile of {self.specialist_id}"
 
 
 class CareRelationship(models.Model):
@@ -141,3 +150,6 @@ class CareRelationship(models.Model):
             )
         ]
         indexes = [models.Index(fields=["specialist", "status"], name="care_specialist_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} with {self.specialist_id} ({self.status})"

@@ -122,7 +122,13 @@ def match(request: HttpRequest) -> HttpResponse:
     shortlist = None
     error = None
     if request.method == "POST" and form.is_valid():
-        candidates = smart.rank(brand, _answers(request, form.cleaned_data))
+        answers = _answers(request, form.cleaned_data)
+        candidates = smart.rank(brand, answers)
+        if candidates:
+            # Profiles are precomputed; make the shortlist's availability current before
+            # allocating and explaining (a constant number of queries).
+            actions.refresh_match_profiles(specialist_ids=[c.specialist.pk for c in candidates])
+            candidates = smart.rank(brand, answers)
         if not candidates:
             error = _(
                 "No specialist meets all your choices right now. Try another language or "
@@ -227,7 +233,9 @@ def practice_preview(request: HttpRequest, listing_id: uuid.UUID) -> HttpRespons
 # --- Staff (platform host) --------------------------------------------------------------------
 
 
-def _staff_page(request, brand, *, add_form=None, settings_form=None, override_form=None, status=200):
+def _staff_page(
+    request, brand, *, add_form=None, settings_form=None, override_form=None, status=200
+):
     settings_row = access.brand_matching(brand)
     return render(
         request,

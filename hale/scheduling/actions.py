@@ -187,9 +187,14 @@ _MESSAGES = {
 }
 
 
-def _notify_both(appointment: Appointment, kind: str, *, previous_start=None) -> None:
+def _notify_both(
+    appointment: Appointment, kind: str, *, previous_start=None, names=None, note=None
+) -> None:
     """Tell the patient (on their brand) and the specialist (on the platform) after commit,
-    each with times in their own zone and language."""
+    each with times in their own zone and language. ``names`` ({"patient": ...,
+    "specialist": ...}) are taken before commit when one side is being anonymised (account
+    deletion; that side is inactive by then and gets nothing); ``note`` (lazy, may use
+    %(other)s) is added to the body."""
     appointment_id = appointment.pk
 
     def send():
@@ -203,7 +208,7 @@ def _notify_both(appointment: Appointment, kind: str, *, previous_start=None) ->
                 (
                     appt.patient.user,
                     PATIENT,
-                    appt.specialist.display_name,
+                    names["specialist"] if names else appt.specialist.display_name,
                     reverse("appointment_detail", urlconf="hale.urls_brand", args=[appt.uuid]),
                 )
             )
@@ -211,7 +216,7 @@ def _notify_both(appointment: Appointment, kind: str, *, previous_start=None) ->
             (
                 appt.specialist.user,
                 PLATFORM,
-                appt.patient.full_name or appt.patient.email,
+                names["patient"] if names else appt.patient.full_name or appt.patient.email,
                 reverse("schedule_appointment", urlconf="hale.urls_platform", args=[appt.uuid]),
             )
         )
@@ -225,6 +230,8 @@ def _notify_both(appointment: Appointment, kind: str, *, previous_start=None) ->
                     "previous": _local_when(previous_start) if previous_start else "",
                 }
                 title, body = str(title_t) % values, str(body_t) % values
+                if note:
+                    body = f"{body} {str(note) % values}"
             notify(
                 user=user,
                 kind=kind,
@@ -857,6 +864,124 @@ _MESSAGES["appointment.proposal_changed"] = (
 
 # --- Availability requests ---------------------------------------------------------------------
 
+# --- Account deletion (called by hale.scheduling.data_rights) ---------------------------------
+
+ACCOUNT_CLOSED_REASON = gettext_lazy("The account was closed.")
+_ACCOUNT_CLOSED_NOTE = gettext_lazy("Reason: %(other)s closed their account.")
+
+
+def _closing_side(obj, closing_user, acting_user) -> bool:
+    """True when ``closing_user`` is the patient of ``obj`` (an appointment or a request),
+    False when they are its specialist; only they or an operator may close."""
+    if acting_user.pk != closing_user.pk and not acting_user.is_superuser:
+        raise PermissionDenied
+    if obj.patient.user_id == closing_user.pk:
+        return True
+    if obj.specialist.user_id == closing_user.pk:
+        return False
+    raise PermissionDenied
+
+
+def _names_now(obj) -> dict:
+    return {
+        "patient": obj.patient.full_name or obj.patient.email,
+        "specialist": obj.specialist.display_name,
+    }
+
+
+@transaction.atomic
+def close_appointment_for_deleted_account(
+    *, appointment: Appointment, closing_user, acting_user
+) -> Appointment | None:
+    """``closing_user`` (the patient or the specialist) is deleting their account; called by
+    the data-rights eraser before anything is anonymised (``acting_user`` is they or the
+    operator deleting it).
+
+    A booking that has not started is cancelled (a patient's late closure counts as late, as
+    in ``cancel_appointment``); an open proposal is declined (patient) or withdrawn
+    (specialist). The other side gets the usual notice, naming the person as they were
+    before anonymisation and saying why. Past, running and closed appointments are kept as
+    they are (None is returned): they are records we must keep.
+    """
+    is_patient = _closing_side(appointment, closing_user, acting_user)
+    names = _names_now(appointment)
+    reason = str(ACCOUNT_CLOSED_REASON)
+    _lock_specialist(appointment.specialist)
+    appointment = _lock_appointment(appointment)
+    now = timezone.now()
+    previous = appointment.status
+    if appointment.is_booked and appointment.start > now:
+        kind = AppointmentEvent.Kind.CANCELLED
+        appointment.status = Status.CANCELLED
+        appointment.cancelled_late = is_patient and cancellation_is_late(appointment, now)
+    elif appointment.effective_status(now) == Status.PROPOSED:
+        if is_patient:
+            kind, appointment.status = AppointmentEvent.Kind.DECLINED, Status.DECLINED
+        else:
+            kind, appointment.status = AppointmentEvent.Kind.WITHDRAWN, Status.CANCELLED
+    else:
+        return None
+    appointment.cancellation_reason = reason
+    appointment.cancelled_by = closing_user
+    appointment.sequence += 1
+    appointment.save(
+        update_fields=[
+            "status",
+            "cancellation_reason",
+            "cancelled_by",
+            "cancelled_late",
+            "sequence",
+            "updated_at",
+        ]
+    )
+    _event(
+        appointment,
+        kind,
+        actor=acting_user,
+        from_status=previous,
+        reason=reason,
+        account_closed=True,
+        late=appointment.cancelled_late,
+    )
+    audit.record(
+        acting_user,
+        "scheduling.appointment_closed_account_deleted",
+        appointment,
+        brand=appointment.brand,
+        event=kind,
+    )
+    _notify_both(appointment, f"appointment.{kind}", names=names, note=_ACCOUNT_CLOSED_NOTE)
+    return appointment
+
+
+@transaction.atomic
+def close_request_for_deleted_account(
+    *, request: AvailabilityRequest, closing_user, acting_user
+) -> AvailabilityRequest | None:
+    """Close an open availability request of ``closing_user`` (see
+    ``close_appointment_for_deleted_account``): it is declined with the account-closed
+    reason. When the specialist's account closes the patient is told; when the patient's
+    does, the request just leaves the specialist's open list. Returns None if not open."""
+    is_patient = _closing_side(request, closing_user, acting_user)
+    names = _names_now(request)
+    request = AvailabilityRequest.objects.select_for_update().get(pk=request.pk)
+    if request.effective_status() != AvailabilityRequest.Status.OPEN:
+        return None
+    request.status = AvailabilityRequest.Status.DECLINED
+    request.decline_reason = str(ACCOUNT_CLOSED_REASON)
+    request.answered_at = timezone.now()
+    request.answered_by = None if is_patient else closing_user
+    request.save(update_fields=["status", "decline_reason", "answered_at", "answered_by"])
+    audit.record(
+        acting_user, "scheduling.request_closed_account_deleted", request, brand=request.brand
+    )
+    if not is_patient:
+        _notify_request(
+            request.pk, "availability.declined", to_patient=True, to_specialist=False, names=names
+        )
+    return request
+
+
 REQUEST_TEXT_MAX = 1000
 
 
@@ -909,7 +1034,11 @@ _REQUEST_MESSAGES = {
 }
 
 
-def _notify_request(request_id: int, kind: str, *, to_patient: bool, to_specialist: bool) -> None:
+def _notify_request(
+    request_id: int, kind: str, *, to_patient: bool, to_specialist: bool, names=None
+) -> None:
+    """``names`` as in ``_notify_both``: taken before commit when one side is anonymised."""
+
     def send():
         req = AvailabilityRequest.objects.select_related(
             "patient__user", "specialist__user", "brand"
@@ -924,8 +1053,10 @@ def _notify_request(request_id: int, kind: str, *, to_patient: bool, to_speciali
         for user, portal, url in recipients:
             with recipient_locale(user, req.brand):
                 values = {
-                    "patient": req.patient.full_name or req.patient.email,
-                    "specialist": req.specialist.display_name,
+                    "patient": names["patient"]
+                    if names
+                    else req.patient.full_name or req.patient.email,
+                    "specialist": names["specialist"] if names else req.specialist.display_name,
                     "preferred": req.preferred_times[:200],
                     "reason": req.decline_reason,
                     "expires": _local_when(req.expires_at),

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hale.core.middleware import TZ_COOKIE
+from hale.core.middleware import browser_time_zone
 from hale.specialists import access, actions
 from hale.specialists.forms import (
     AboutForm,
@@ -106,7 +106,7 @@ def onboarding_step(request: HttpRequest, step: str) -> HttpResponse:
         form = AboutForm(
             data,
             # The zone hale.js read from the browser (a cookie), not the UTC fallback.
-            initial=AboutForm.initial_for(specialist, request.COOKIES.get(TZ_COOKIE, "")),
+            initial=AboutForm.initial_for(specialist, browser_time_zone(request)),
         )
         if post and form.is_valid():
             saved = _save(specialist, step, form.cleaned_data, form)

@@ -22,6 +22,12 @@ from hale.scheduling.models import Appointment
 
 
 def _open_every_day(specialist):
+    # Only specialists listed on a brand are bookable there (issue 4).
+    from hale.matching.models import Listing
+    from hale.tenancy.models import Brand
+
+    for brand in Brand.objects.all():
+        Listing.objects.get_or_create(brand=brand, specialist=specialist)
     for weekday in range(7):
         actions.add_weekly_rule(
             specialist=specialist,

@@ -6,7 +6,7 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
+from conftest import PASSWORD, confirmation_path
 from hale.accounts.models import Patient, User
 from hale.legal import access
 from hale.legal.demo import accept_demo_documents, seed_demo_legal
@@ -59,6 +59,16 @@ def test_sign_up_with_consent_then_onboarding(page, server, brand_b, staff_b, as
     fill_passwords(page)
     consent.check()
     page.get_by_role("button", name=SIGN_UP).click()
+
+    # Check your email: signed in only once the emailed link is confirmed (the live server
+    # runs in this process, so its outbox is ours).
+    expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verify Your Email Address")
+    assert_accessible(page)
+    page.goto(server.url(host, confirmation_path(NEW_EMAIL)))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm Email Address")
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm").click()
 
     # Onboarding, step 1.
     expect(page).to_have_url(re.compile(r"/welcome/about/$"))

@@ -59,7 +59,9 @@ def alice_everywhere(patient_a, brand_b, staff_a, committed):
         brand=brand_b, user=alice, email=alice.email, full_name="Alice P.", phone="+1 555 0100"
     )
     Patient.objects.filter(pk=patient_a.pk).update(phone="+44 20 0000", date_of_birth="1990-02-03")
-    EmailAddress.objects.create(user=alice, email=alice.email, verified=True, primary=True)
+    EmailAddress.objects.update_or_create(
+        user=alice, email=alice.email, defaults={"verified": True, "primary": True}
+    )
     Authenticator.objects.create(user=alice, type=Authenticator.Type.RECOVERY_CODES, data={})
     with committed():
         invitations.send_invitation(acting_user=staff_a, patient=patient_a)

@@ -132,10 +132,23 @@ def test_demo_marks_demo_emails_verified_idempotently(patient_a, patient_b):
 
     from hale.accounts.demo_security import seed_demo_account_security
 
-    EmailAddress.objects.create(user=patient_b.user, email=patient_b.user.email, verified=False)
+    # One demo address has no row yet, the other an unverified one: both end up verified.
+    EmailAddress.objects.filter(user=patient_a.user).delete()
+    EmailAddress.objects.filter(user=patient_b.user).update(verified=False)
     emails = [patient_a.user.email, patient_b.user.email]
     seed_demo_account_security(emails)
     seed_demo_account_security(emails)
     rows = EmailAddress.objects.filter(email__in=emails)
     assert rows.count() == 2
     assert all(row.verified for row in rows)
+
+
+def test_approved_specialist_finds_calendar_defaults_in_my_account(specialist, client_for):
+    response = client_for(specialist.user, "localhost").get("/account/")
+    assert response.status_code == 200
+    assert "/practice/schedule/preferences/" in response.content.decode()
+
+
+def test_patient_account_has_no_calendar_defaults(patient_a, client_for):
+    response = client_for(patient_a.user, "calm.localhost").get("/account/")
+    assert "Calendar and booking defaults" not in response.content.decode()

@@ -5,6 +5,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import SESSION_KEY as SESSION_KEY_AUTH
+from django.core import mail
 from django.utils import timezone
 
 from conftest import PASSWORD, make_user
@@ -16,6 +18,7 @@ from hale.core.models import AuditEvent
 
 Status = PortalInvitation.Status
 HOST = "calm.localhost"
+CONFIRM = re.compile(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)")
 
 
 @pytest.fixture
@@ -201,10 +204,23 @@ def test_new_patient_signs_up_then_accepts(pending, anonymous):
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert response["Location"] == "/invite/continue/"
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert SESSION_KEY_AUTH not in client.session
     user = User.objects.get(email="invitee@example.com")
     # Signing up made no second patient record for the same email.
     assert Patient.objects.filter(brand=patient.brand).count() == 1
+    assert_unchanged(patient, invitation)
+
+    # Confirming the emailed link signs in and returns to the invitation.
+    [confirm_path] = [
+        match.group(1)
+        for m in mail.outbox
+        if m.to == ["invitee@example.com"] and (match := CONFIRM.search(m.body))
+    ]
+    response = client.post(confirm_path)
+    assert response.status_code == 302
+    assert response["Location"] == "/invite/continue/"
+    assert client.session[SESSION_KEY_AUTH] == str(user.pk)
     assert_unchanged(patient, invitation)
 
     page = client.get("/invite/continue/")

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD, confirmation_path, make_user
 from hale.accounts import invitations, onboarding
 from hale.accounts.models import Patient
 from hale.core.models import AuditEvent
@@ -54,6 +54,9 @@ def test_signing_up_starts_onboarding(anonymous, brand_a):
     data = {"email": "fresh@example.com"}
     data.update({name: PASSWORD for name in ("password1", "password2") if name in form.fields})
     response = client.post("/accounts/signup/", data)
+    assert response["Location"] == "/accounts/confirm-email/"
+    # The emailed link confirms the address, signs in and starts onboarding.
+    response = client.post(confirmation_path("fresh@example.com"))
     assert response["Location"] == "/welcome/about/"
 
 

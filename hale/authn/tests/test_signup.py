@@ -1,5 +1,6 @@
 """Sign-up on a portal without passwords asks for none and signs in only after the email
-is confirmed; on a password portal it keeps the password (and signs in at once)."""
+is confirmed; on a password portal it keeps the password (and signs in once the email is
+confirmed too)."""
 
 import re
 
@@ -7,6 +8,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 
+from conftest import PASSWORD
 from hale.accounts.models import Patient, User
 from hale.authn.tests.conftest import signed_in_user_id
 
@@ -82,5 +84,36 @@ def test_sign_up_on_a_password_portal_keeps_the_password(northside, anonymous):
     assert response.status_code == 302
     user = User.objects.get(email="pw.patient@example.com")
     assert user.check_password("a-long-enough-password-9")
-    assert signed_in_user_id(client) == str(user.pk)
     assert Patient.objects.filter(brand=northside, user=user).exists()
+    # Signed in only once the emailed link is confirmed (no account enumeration on sign-up).
+    assert signed_in_user_id(client) is None
+    [message] = mail.outbox
+    confirm_path = CONFIRM.search(message.body).group(1)
+    assert client.post(confirm_path).status_code == 302
+    assert signed_in_user_id(client) == str(user.pk)
+    assert EmailAddress.objects.get(user=user).verified
+
+
+def test_password_sign_up_with_a_taken_email_looks_the_same_and_changes_nothing(
+    northside, patient_b, anonymous
+):
+    owner = patient_b.user
+    form = {"password1": "a-long-enough-password-9", "password2": "a-long-enough-password-9"}
+    fresh_client, taken_client = anonymous("northside.localhost"), anonymous("northside.localhost")
+    fresh = fresh_client.post("/accounts/signup/", {"email": "fresh@example.com", **form})
+    taken = taken_client.post("/accounts/signup/", {"email": owner.email.upper(), **form})
+
+    assert (fresh.status_code, fresh["Location"]) == (taken.status_code, taken["Location"])
+    fresh_page = fresh_client.get(fresh["Location"])
+    taken_page = taken_client.get(taken["Location"])
+    assert fresh_page.status_code == taken_page.status_code == 200
+    assert "Northside Clinic" in taken_page.content.decode()
+    assert "Verify Your Email Address" in taken_page.content.decode()
+    assert signed_in_user_id(taken_client) is None
+    # Only the mailbox learns the difference: the owner is told an account already exists.
+    [to_owner] = [m for m in mail.outbox if m.to == [owner.email]]
+    assert "already" in to_owner.body and CONFIRM.search(to_owner.body) is None
+    assert User.objects.filter(email__iexact=owner.email).count() == 1
+    assert Patient.objects.filter(brand=northside).count() == 2  # patient_b + fresh@
+    owner.refresh_from_db()
+    assert owner.check_password(PASSWORD)

@@ -9,11 +9,16 @@ import time
 import urllib.request
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 
+from conftest import HostClient
 from hale.accounts.models import Patient, User
 from hale.core import demo
 from hale.tenancy.models import Brand, BrandMembership
+
+PASSWORD_HOSTS = {"localhost", "northside.localhost"}
 
 
 @pytest.mark.django_db
@@ -44,6 +49,17 @@ def test_demo_logins_work(client):
     for login in demo.LOGINS:
         user = User.objects.get(email=login.email)
         assert user.check_password(demo.DEMO_PASSWORD), login.email
+        # Sign-in needs a confirmed address (ACCOUNT_EMAIL_VERIFICATION = "mandatory").
+        assert EmailAddress.objects.filter(
+            user=user, email__iexact=login.email, verified=True, primary=True
+        ).exists(), login.email
+        if login.host in PASSWORD_HOSTS:
+            browser = HostClient(login.host)
+            response = browser.post(
+                "/accounts/login/", {"login": login.email, "password": demo.DEMO_PASSWORD}
+            )
+            assert response.status_code == 302, login.email
+            assert browser.session.get(SESSION_KEY) == str(user.pk), login.email
     assert {b.slug for b in Brand.objects.all()} == {"calm", "northside"}
     calm, north = Brand.objects.get(slug="calm"), Brand.objects.get(slug="northside")
     assert calm.colour_primary != north.colour_primary

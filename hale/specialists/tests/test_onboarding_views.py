@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from conftest import make_user
+from conftest import confirmation_path, make_user
 from hale.specialists import actions
 from hale.specialists.models import ExpertiseArea, Specialisation, Specialist
 from hale.specialists.tests.conftest import BIO, PNG
@@ -287,6 +287,9 @@ def test_sign_up_on_the_platform_host_leads_to_the_application(db, anonymous):
         },
     )
     assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    # The emailed link confirms the address, signs in and goes on to the application.
+    response = client.post(confirmation_path("fresh.doc@example.com"))
     assert response["Location"] == reverse("specialist_apply")
     response = client.post(reverse("specialist_apply"))
     assert response["Location"] == step_url("about")

@@ -24,5 +24,10 @@ def demo_banner(logins, port: int = 8000) -> str:
         "",
         f"Demo logins (password for all: {demo.DEMO_PASSWORD}):",
     ]
-    lines += [f"  {login.role:<34} {login.email:<28} on {login.host}" for login in logins]
+    role_width = max(len(login.role) for login in logins)
+    email_width = max(len(login.email) for login in logins)
+    lines += [
+        f"  {login.role:<{role_width}}  {login.email:<{email_width}}  on {login.host}"
+        for login in logins
+    ]
     return "\n".join(lines) + "\n"

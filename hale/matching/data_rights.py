@@ -1,0 +1,74 @@
+"""What matching holds about a person, for data export and account deletion
+(see ``hale.accounts.data_rights``).
+
+Export: a patient's care relationships on every brand (specialist, source, reasons, dates);
+a specialist's listings and the care relationships of their practice (patients' names: the
+specialist's own practice records). Deletion: active care relationships end (the rows stay
+as part of the clinical record and point at the anonymised patient); a specialist's listings
+are hidden so they stop appearing anywhere.
+"""
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hale.accounts.data_rights import register_eraser, register_exporter
+from hale.core import audit
+from hale.matching.models import CareRelationship, Listing
+
+
+def _care_row(care: CareRelationship, *, with_patient: bool) -> dict:
+    row = {
+        "brand": care.brand.name,
+        "specialist": care.specialist.display_name,
+        "source": care.source,
+        "status": care.status,
+        "reasons": care.reasons,
+        "started_at": care.started_at.isoformat(),
+        "ended_at": care.ended_at.isoformat() if care.ended_at else None,
+    }
+    if with_patient:
+        row["patient"] = care.patient.full_name or care.patient.email
+    return row
+
+
+@register_exporter(
+    "matching",
+    label=_("Finding a specialist"),
+    description=_(
+        "Your care relationships (who you were matched with, how and why) and, for "
+        "specialists, your listings per brand."
+    ),
+)
+def export_matching(user) -> dict:
+    cares = CareRelationship.objects.select_related("brand", "specialist", "patient")
+    data = {
+        "care_relationships": [
+            _care_row(c, with_patient=False) for c in cares.filter(patient__user=user)
+        ]
+    }
+    if hasattr(user, "specialist"):
+        data["listings"] = [
+            {"brand": name, "visibility": visibility, "price_minor": price}
+            for name, visibility, price in Listing.objects.filter(
+                specialist__user=user
+            ).values_list("brand__name", "visibility", "price_minor")
+        ]
+        data["practice_care_relationships"] = [
+            _care_row(c, with_patient=True) for c in cares.filter(specialist__user=user)
+        ]
+    return data
+
+
+@register_eraser("matching")
+def erase_matching(user, *, acting_user) -> None:
+    now = timezone.now()
+    ended = CareRelationship.objects.filter(status=CareRelationship.Status.ACTIVE).filter(
+        Q(patient__user=user) | Q(specialist__user=user)
+    )
+    count = ended.update(status=CareRelationship.Status.ENDED, ended_at=now)
+    hidden = Listing.objects.filter(specialist__user=user).update(
+        visibility=Listing.Visibility.HIDDEN
+    )
+    if count or hidden:
+        audit.record(acting_user, "matching.erased", None, ended=count, hidden=hidden)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("help/", include("hale.helpcenter.urls")),
     path("", include("hale.scheduling.urls_patient")),
     path("", include("hale.matching.urls")),
+    path("programs/", include("hale.matching.urls_programs")),
     path("invite/", include("hale.accounts.urls_invite")),
     path("accounts/magic-link/", include("hale.authn.urls")),
     path("legal/", include("hale.legal.urls")),

@@ -24,9 +24,16 @@ urlpatterns = [
         include("hale.notifications.staff_urls"),
     ),
     path("staff/brands/<slug:brand_slug>/listings/", include("hale.matching.urls_staff")),
+    path("staff/brands/<slug:brand_slug>/programs/", include("hale.matching.urls_programs_staff")),
+    path("staff/brands/<slug:brand_slug>/leads/", include("hale.matching.urls_leads_staff")),
+    path(
+        "staff/brands/<slug:brand_slug>/questionnaire/",
+        include("hale.matching.urls_questionnaire_staff"),
+    ),
     path("staff/reviews/", include("hale.specialists.staff_urls")),
     path("practice/schedule/", include("hale.scheduling.urls_practice")),
     path("practice/listings/", include("hale.matching.urls_practice")),
+    path("practice/supervision/", include("hale.matching.urls_leads_practice")),
     path("practice/", include("hale.specialists.urls")),
     # Django admin signs in through allauth's login (rate-limited, two-factor aware).
     path("admin/login/", secure_admin_login(admin.site.login)),

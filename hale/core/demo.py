@@ -61,7 +61,9 @@ BRANDS = [
 
 LOGINS = [
     DemoLogin("Platform operator (Django admin)", "admin@hale.example", "localhost"),
-    DemoLogin("Specialist (approved)", "dr.rivera@hale.example", "localhost"),
+    DemoLogin(
+        "Specialist (approved; clinical lead of Dr Okafor)", "dr.rivera@hale.example", "localhost"
+    ),
     DemoLogin("Specialist (approved)", "dr.okafor@hale.example", "localhost"),
     DemoLogin("Specialist applicant (waiting for review)", "dr.new@hale.example", "localhost"),
     DemoLogin("Staff of Calm Minds", "staff@calm.example", "localhost"),
@@ -172,10 +174,18 @@ def seed() -> list[DemoLogin]:
 
     seed_demo_matching(brands)
 
+    from hale.matching.demo_programs import seed_demo_programs
+
+    seed_demo_programs(brands)
+
     from hale.scheduling.demo import seed_demo_schedule
 
     seed_demo_schedule()
     refresh_demo_matching()
+
+    from hale.matching.demo_leads import seed_demo_leads
+
+    seed_demo_leads(brands)
 
     from hale.accounts.demo import seed_demo_data_rights
 

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from hale.matching.models import BrandMatching, CareRelationship, Listing
+from hale.matching.models import (
+    BrandMatching,
+    BrandQuestionnaire,
+    CareRelationship,
+    Listing,
+    Supervision,
+)
 
 
 @admin.register(Listing)
@@ -18,3 +24,19 @@ class CareRelationshipAdmin(admin.ModelAdmin):
 
 
 admin.site.register(BrandMatching)
+
+
+# Clinical leads and brand questionnaires (staff normally use the back office pages).
+
+
+@admin.register(Supervision)
+class SupervisionAdmin(admin.ModelAdmin):
+    list_display = ["lead", "supervisee", "brand", "created_at"]
+    list_filter = ["brand"]
+    raw_id_fields = ["lead", "supervisee", "created_by"]
+
+
+@admin.register(BrandQuestionnaire)
+class BrandQuestionnaireAdmin(admin.ModelAdmin):
+    list_display = ["brand", "region", "updated_at"]
+    raw_id_fields = ["updated_by"]

@@ -1,20 +1,21 @@
 """What matching holds about a person, for data export and account deletion
 (see ``hale.accounts.data_rights``).
 
-Export: a patient's care relationships on every brand (specialist, source, reasons, dates);
+Export: a patient's care relationships on every brand (specialist, source, reasons, dates)
+and program memberships (eligibility, consent, covered sessions used);
 a specialist's listings and the care relationships of their practice (patients' names: the
 specialist's own practice records). Deletion: active care relationships end (the rows stay
 as part of the clinical record and point at the anonymised patient); a specialist's listings
 are hidden so they stop appearing anywhere.
 """
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hale.accounts.data_rights import register_eraser, register_exporter
 from hale.core import audit
-from hale.matching.models import CareRelationship, Listing
+from hale.matching.models import CareRelationship, Listing, ProgramMembership
 
 
 def _care_row(care: CareRelationship, *, with_patient: bool) -> dict:
@@ -45,7 +46,23 @@ def export_matching(user) -> dict:
     data = {
         "care_relationships": [
             _care_row(c, with_patient=False) for c in cares.filter(patient__user=user)
-        ]
+        ],
+        "program_memberships": [
+            {
+                "program": m.program.name,
+                "organisation": m.program.organization.name,
+                "brand": m.program.brand.name,
+                "eligible_via": m.eligible_via,
+                "joined_at": m.joined_at.isoformat(),
+                "consented_at": m.consented_at.isoformat() if m.consented_at else None,
+                "consent_version": m.consent_version,
+                "consent_ip": m.consent_ip,
+                "covered_sessions_used": m.used,
+            }
+            for m in ProgramMembership.objects.filter(patient__user=user)
+            .select_related("program__organization", "program__brand")
+            .annotate(used=Count("session_uses"))
+        ],
     }
     if hasattr(user, "specialist"):
         data["listings"] = [
@@ -70,5 +87,20 @@ def erase_matching(user, *, acting_user) -> None:
     hidden = Listing.objects.filter(specialist__user=user).update(
         visibility=Listing.Visibility.HIDDEN
     )
-    if count or hidden:
-        audit.record(acting_user, "matching.erased", None, ended=count, hidden=hidden)
+    # The consent stays recorded (version and time) but the IP address goes with the person.
+    ProgramMembership.objects.filter(patient__user=user).update(consent_ip=None)
+    # A deleted specialist neither supervises nor is supervised any more.
+    from hale.matching.models import Supervision
+
+    supervisions, _detail = Supervision.objects.filter(
+        Q(lead__user=user) | Q(supervisee__user=user)
+    ).delete()
+    if count or hidden or supervisions:
+        audit.record(
+            acting_user,
+            "matching.erased",
+            None,
+            ended=count,
+            hidden=hidden,
+            supervisions=supervisions,
+        )

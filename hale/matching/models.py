@@ -153,3 +153,222 @@ class CareRelationship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient_id} with {self.specialist_id} ({self.status})"
+
+
+class Supervision(models.Model):
+    """A clinical lead (a specialist) supervising another specialist on one brand. Brand staff
+    set these rows; the lead may then read the session history of the supervisee's patients of
+    that brand, and every such read is audited (``supervision.history_viewed``)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    brand = models.ForeignKey(
+        "tenancy.Brand", on_delete=models.CASCADE, related_name="supervisions"
+    )
+    lead = models.ForeignKey(
+        "specialists.Specialist",
+        on_delete=models.CASCADE,
+        related_name="supervisions_led",
+        verbose_name=_("clinical lead"),
+    )
+    supervisee = models.ForeignKey(
+        "specialists.Specialist",
+        on_delete=models.CASCADE,
+        related_name="supervised_by",
+        verbose_name=_("supervised specialist"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("supervision")
+        verbose_name_plural = _("supervisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "lead", "supervisee"], name="supervision_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(lead=models.F("supervisee")), name="supervision_not_self"
+            ),
+        ]
+        indexes = [models.Index(fields=["lead", "brand"], name="supervision_lead_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.lead_id} supervises {self.supervisee_id} on {self.brand_id}"
+
+
+# --- Organisations and programs -------------------------------------------------------------
+
+
+class Organization(models.Model):
+    """An organisation (employer, insurer, school) that sponsors programs on a brand."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    brand = models.ForeignKey(
+        "tenancy.Brand", on_delete=models.CASCADE, related_name="organizations"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "name"], name="organization_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Program(models.Model):
+    """A sponsored program on a brand: who is eligible (an access code printed on flyers, an
+    email domain, or a roster), how many sessions it covers per member, the consent members
+    accept first and how members are matched. The access code is a shared secret, stored
+    normalised (upper case, no spaces) and compared in constant time."""
+
+    class Eligibility(models.TextChoices):
+        CODE = "code", _("Access code")
+        DOMAIN = "domain", _("Email domain")
+        ROSTER = "roster", _("Roster")
+
+    class Matching(models.TextChoices):
+        SMART = "smart", _("Smart-matching")
+        GUIDED = "guided", _("Guided matching")
+        BROWSE = "browse", _("Browse and choose")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    brand = models.ForeignKey("tenancy.Brand", on_delete=models.CASCADE, related_name="programs")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="programs"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    eligibility = models.CharField(
+        _("eligibility"), max_length=8, choices=Eligibility.choices, default=Eligibility.CODE
+    )
+    access_code = models.CharField(_("access code"), max_length=64, blank=True)
+    email_domains = models.JSONField(_("email domains"), default=list, blank=True)
+    covered_sessions = models.PositiveSmallIntegerField(_("covered sessions per member"))
+    matching_mode = models.CharField(
+        _("matching"), max_length=8, choices=Matching.choices, default=Matching.GUIDED
+    )
+    consent_markdown = models.TextField(_("required consent (Markdown)"))
+    consent_version = models.PositiveIntegerField(_("consent version"), default=1)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_active_on(self, day) -> bool:
+        return (self.starts_on is None or self.starts_on <= day) and (
+            self.ends_on is None or day <= self.ends_on
+        )
+
+
+class ProgramRosterEntry(models.Model):
+    """One eligible person on a roster program, by (lower-case) email."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="roster")
+    email = models.EmailField(_("email"))
+    external_id = models.CharField(_("external id"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("roster entry")
+        verbose_name_plural = _("roster entries")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "email"], name="roster_unique_email")
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class ProgramMembership(models.Model):
+    """A patient enrolled in a program: how they proved eligibility and the consent they
+    accepted (version, time, IP). Sessions used are the ``ProgramSessionUse`` rows."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="memberships")
+    patient = models.ForeignKey(
+        "accounts.Patient", on_delete=models.CASCADE, related_name="program_memberships"
+    )
+    eligible_via = models.CharField(
+        _("eligible via"), max_length=8, choices=Program.Eligibility.choices
+    )
+    joined_at = models.DateTimeField(_("joined"))
+    consented_at = models.DateTimeField(_("consented"), null=True, blank=True)
+    consent_version = models.PositiveIntegerField(_("consent version"), null=True, blank=True)
+    consent_ip = models.GenericIPAddressField(_("consent IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("program membership")
+        verbose_name_plural = _("program memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "patient"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} in {self.program_id}"
+
+    @property
+    def has_consented(self) -> bool:
+        return self.consent_version == self.program.consent_version
+
+
+class ProgramSessionUse(models.Model):
+    """A booked appointment covered by a membership (price 0 for the member). Deleted when
+    the booking is cancelled within the policy, which gives the session back."""
+
+    membership = models.ForeignKey(
+        ProgramMembership, on_delete=models.CASCADE, related_name="session_uses"
+    )
+    appointment = models.OneToOneField(
+        "scheduling.Appointment", on_delete=models.CASCADE, related_name="program_use"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("covered session")
+        verbose_name_plural = _("covered sessions")
+
+    def __str__(self) -> str:
+        return f"{self.appointment_id} via {self.membership_id}"
+
+
+class BrandQuestionnaire(models.Model):
+    """A brand's own version of the guided/smart matching questionnaire.
+
+    ``questions`` is the ordered list of the built-in questions (keys in
+    ``hale.matching.questionnaire.QUESTION_KEYS``), each ``{"key", "enabled", "label",
+    "help_text"}``; an empty label or help text means the translated default.
+    ``concerns`` lists the expertise-area slugs offered (empty: every active area);
+    ``region`` is where the brand's patients are, for the licence constraint. A brand without
+    a row gets the default questionnaire and no region."""
+
+    brand = models.OneToOneField(
+        "tenancy.Brand", on_delete=models.CASCADE, related_name="questionnaire"
+    )
+    questions = models.JSONField(default=list, blank=True)
+    concerns = models.JSONField(default=list, blank=True)
+    # Where the brand's patients are (ISO 3166 code, "ES" or "US-CA"). When set, matching
+    # keeps only specialists licensed there (a hard constraint, see ``smart``).
+    region = models.CharField(_("patients' region"), max_length=6, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("matching questionnaire")
+        verbose_name_plural = _("matching questionnaires")
+
+    def __str__(self) -> str:
+        return f"questionnaire of {self.brand_id}"

@@ -3,7 +3,8 @@
 Everything is read from ``MatchProfile`` and ``Listing`` in one ranking query whatever the
 number of specialists (the database filters and sorts), plus one query for the winners'
 profiles. Hard constraints (never broken): listed on the brand, approved, accepting new
-patients, speaks the chosen language, practises the chosen specialisation. Soft scores:
+patients, speaks the chosen language, practises the chosen specialisation, holds a licence
+for the patient's region when one is set. Soft scores:
 availability in the next days, overlap of working hours with the patient's preferred times,
 concerns the specialist helps with, and current load (fewer active patients first).
 """
@@ -12,7 +13,8 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +36,7 @@ class Answers:
     concerns: tuple[str, ...] = ()  # expertise area slugs
     preferred_times: tuple[str, ...] = ()  # keys of TIME_PARTS
     time_zone: str = "UTC"
+    region: str = ""  # ISO 3166 code ("ES", "US-CA"); set: only specialists licensed there
 
 
 @dataclass
@@ -79,7 +82,30 @@ def eligible_listings(brand, answers: Answers):
         qs = qs.filter(
             specialist__match_profile__specialisations_key__contains=f"|{answers.specialisation}|"
         )
+    if answers.region:
+        qs = qs.annotate(licence_text=Cast("specialist__licence_regions", CharField())).filter(
+            licensed_in(answers.region, "licence_text")
+        )
     return qs
+
+
+def licensed_in(region: str, text_field: str) -> Q:
+    """A licence for ``region`` itself or, for a subdivision ("US-CA"), for its whole
+    country ("US"). ``text_field`` is the JSON list cast to text; quoted codes match exactly,
+    the same way on SQLite and PostgreSQL."""
+    country = region.split("-", 1)[0]
+    q = Q(**{f"{text_field}__contains": f'"{region}"'})
+    if country != region:
+        q |= Q(**{f"{text_field}__contains": f'"{country}"'})
+    return q
+
+
+def holds_licence(specialist: Specialist, region: str) -> bool:
+    """The same rule as ``licensed_in``, in Python, for one specialist."""
+    if not region:
+        return True
+    codes = set(specialist.licence_regions or ())
+    return region in codes or region.split("-", 1)[0] in codes
 
 
 def rank(brand, answers: Answers, *, now=None, limit: int = 5) -> list[Candidate]:
@@ -146,6 +172,8 @@ def _reasons(answers, now, pref_mask, next_at, mask, expertise, active) -> list[
         reasons.append(_("speaks %(language)s") % {"language": language_name(answers.language)})
     if answers.specialisation:
         reasons.append(_("practises the specialisation you chose"))
+    if answers.region:
+        reasons.append(_("licensed in your region"))
     if next_at is not None and next_at <= now + dt.timedelta(days=3):
         reasons.append(_("available in the next few days"))
     elif next_at is not None and next_at <= now + dt.timedelta(days=7):

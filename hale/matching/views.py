@@ -2,6 +2,7 @@
 staff listings back office (platform host)."""
 
 import uuid
+from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hale.accounts.models import Patient
-from hale.matching import access, actions, smart
+from hale.matching import access, actions, questionnaire, smart
+from hale.matching.first_booking import specialist_leads_scheduling
 from hale.matching.forms import (
     AddListingForm,
     BrandMatchingForm,
     BrowseForm,
     ListingPriceForm,
-    MatchForm,
     OverrideForm,
 )
 from hale.matching.models import CareRelationship
@@ -96,6 +97,26 @@ def profile(request: HttpRequest, specialist_id: uuid.UUID) -> HttpResponse:
     """A listed specialist's public profile with price and next times; 404 if not listed."""
     brand = _brand(request)
     specialist = access.access_listed_specialist(brand, specialist_id)
+    patient = (
+        Patient.objects.filter(brand=brand, user=request.user, portal_enabled=True).first()
+        if request.user.is_authenticated
+        else None
+    )
+    if specialist_leads_scheduling(brand=brand, patient=patient, specialist=specialist):
+        # After the first booking the specialist proposes times: no open slots for this patient.
+        session_type = (
+            SessionType.objects.filter(specialist=specialist, is_active=True)
+            .order_by("duration_minutes", "pk")
+            .first()
+        )
+        context = {
+            "specialist": specialist,
+            "session_type": session_type,
+            "slots": [],
+            "price": session_price(session_type, brand) if session_type is not None else None,
+            "specialist_leads": True,
+        }
+        return render(request, "matching/profile.html", context)
     return render(request, "matching/profile.html", _profile_context(specialist, brand))
 
 
@@ -118,11 +139,13 @@ def match(request: HttpRequest) -> HttpResponse:
     patient = patient_for(request.user, brand)
     if brand.discovery_mode == brand.Discovery.BROWSE:
         return redirect("specialist_browse")
-    form = MatchForm(request.POST or None)
+    form = questionnaire.match_form(brand, request.POST or None)
     shortlist = None
     error = None
     if request.method == "POST" and form.is_valid():
-        answers = _answers(request, form.cleaned_data)
+        answers = replace(
+            _answers(request, form.cleaned_data), region=questionnaire.brand_region(brand)
+        )
         candidates = smart.rank(brand, answers)
         if candidates:
             # Profiles are precomputed; make the shortlist's availability current before
@@ -167,7 +190,8 @@ def choose(request: HttpRequest, specialist_id: uuid.UUID) -> HttpResponse:
     if brand.discovery_mode != brand.Discovery.GUIDED:
         raise Http404
     specialist = bookable_specialists(brand).filter(uuid=specialist_id).first()
-    if specialist is None:
+    # The licence constraint holds for a guessed choice too.
+    if specialist is None or not smart.holds_licence(specialist, questionnaire.brand_region(brand)):
         raise Http404
     try:
         actions.start_care(

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from hale.accounts.models import Patient
 from hale.core import audit
 from hale.core.tasks import enqueue_on_commit
+from hale.matching.freshness import schedule_changed
 from hale.notifications.actions import notify
 from hale.notifications.email import recipient_locale
 from hale.notifications.kinds import PATIENT, PLATFORM
@@ -307,6 +308,7 @@ def add_weekly_rule(*, specialist, acting_user, weekday: int, start_time, end_ti
         specialist=specialist, weekday=weekday, start_time=start_time, end_time=end_time
     )
     audit.record(acting_user, "scheduling.weekly_rule_added", rule)
+    schedule_changed(specialist.pk)
     return rule
 
 
@@ -326,6 +328,7 @@ def add_date_override(
         specialist=specialist, date=date, kind=kind, start_time=start_time, end_time=end_time
     )
     audit.record(acting_user, "scheduling.date_override_added", override)
+    schedule_changed(specialist.pk)
     return override
 
 
@@ -341,6 +344,7 @@ def add_break(
         specialist=specialist, weekday=weekday, date=date, start_time=start_time, end_time=end_time
     )
     audit.record(acting_user, "scheduling.break_added", item)
+    schedule_changed(specialist.pk)
     return item
 
 
@@ -353,6 +357,7 @@ def add_one_off_slot(*, specialist, acting_user, start: dt.datetime, end: dt.dat
         raise SchedulingError(_("One-off availability can last at most 24 hours."))
     slot = OneOffSlot.objects.create(specialist=specialist, start=start, end=end)
     audit.record(acting_user, "scheduling.one_off_added", slot)
+    schedule_changed(specialist.pk)
     return slot
 
 
@@ -375,6 +380,7 @@ def remove_availability_item(*, specialist, acting_user, kind: str, item_id: int
     deleted, _rows = model.objects.filter(specialist=specialist, pk=item_id).delete()
     if deleted:
         audit.record(acting_user, f"scheduling.{kind}_removed", None, item=item_id)
+        schedule_changed(specialist.pk)
     return bool(deleted)
 
 
@@ -426,8 +432,13 @@ def book_appointment(
         created_by=acting_user,
     )
     _save_booked(appointment)
+    # A sponsored program may cover the session (price 0 while covered sessions remain).
+    from hale.matching.programs import cover_appointment
+
+    cover_appointment(appointment=appointment)
     _event(appointment, AppointmentEvent.Kind.BOOKED, actor=acting_user)
     audit.record(acting_user, "scheduling.appointment_booked", appointment, brand=patient.brand)
+    schedule_changed(specialist.pk)
     _notify_both(appointment, "appointment.booked")
     return appointment
 
@@ -540,6 +551,7 @@ def accept_proposal(*, appointment: Appointment, acting_user) -> Appointment:
     _save_booked(appointment, update_fields=["status", "sequence", "updated_at"])
     _event(appointment, AppointmentEvent.Kind.ACCEPTED, actor=acting_user, from_status=previous)
     audit.record(acting_user, "scheduling.proposal_accepted", appointment, brand=appointment.brand)
+    schedule_changed(appointment.specialist_id)
     _notify_both(appointment, "appointment.accepted")
     return appointment
 
@@ -666,6 +678,10 @@ def cancel_appointment(*, appointment: Appointment, acting_user, reason: str) ->
             "updated_at",
         ]
     )
+    # A cancellation within the policy gives a program-covered session back.
+    from hale.matching.programs import release_cover
+
+    release_cover(appointment=appointment)
     _event(
         appointment,
         AppointmentEvent.Kind.CANCELLED,
@@ -682,6 +698,7 @@ def cancel_appointment(*, appointment: Appointment, acting_user, reason: str) ->
         late=appointment.cancelled_late,
     )
     _notify_both(appointment, "appointment.cancelled")
+    schedule_changed(appointment.specialist_id)
     return appointment
 
 
@@ -722,6 +739,7 @@ def reschedule_appointment(
         acting_user, "scheduling.appointment_rescheduled", appointment, brand=appointment.brand
     )
     _notify_both(appointment, "appointment.rescheduled", previous_start=previous_start)
+    schedule_changed(appointment.specialist_id)
     return appointment
 
 

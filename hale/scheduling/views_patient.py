@@ -176,9 +176,14 @@ def book_specialist(request: HttpRequest, specialist_id: uuid.UUID) -> HttpRespo
     """Offered slots of one specialist for a chosen session type, by day, in the viewer's
     zone; each slot links to the confirmation page."""
     _brand_only(request)
-    access.patient_for(request.user, request.brand)
+    patient = access.patient_for(request.user, request.brand)
     specialist = access.access_bookable_specialist(request.brand, specialist_id)
     session_types = list(access.session_types_for(specialist, active_only=True))
+    from hale.matching.first_booking import specialist_leads_scheduling
+
+    specialist_leads = specialist_leads_scheduling(
+        brand=request.brand, patient=patient, specialist=specialist
+    )
     chosen = None
     wanted = request.GET.get("type")
     if wanted:
@@ -187,7 +192,7 @@ def book_specialist(request: HttpRequest, specialist_id: uuid.UUID) -> HttpRespo
         chosen = session_types[0]
     now = timezone.now()
     days, first = ([], None)
-    if chosen is not None:
+    if chosen is not None and not specialist_leads:
         days, first = _slot_pages(request, specialist, chosen, now)
     prices = {s.pk: session_price(s, request.brand) for s in session_types}
     return render(
@@ -204,6 +209,7 @@ def book_specialist(request: HttpRequest, specialist_id: uuid.UUID) -> HttpRespo
             "show_previous": first is not None
             and first > now.astimezone(timezone.get_current_timezone()).date(),
             "specialist_zone": specialist_zone(specialist),
+            "specialist_leads": specialist_leads,
         },
     )
 
@@ -234,7 +240,28 @@ def book_confirm(request: HttpRequest, specialist_id: uuid.UUID) -> HttpResponse
         raise Http404
     back = f"{reverse('book_specialist', args=[specialist.uuid])}?type={session_type.uuid}"
     error = None
-    if request.method == "POST":
+    from hale.matching.first_booking import SPECIALIST_LEADS_MESSAGE, specialist_leads_scheduling
+
+    specialist_leads = specialist_leads_scheduling(
+        brand=request.brand, patient=patient, specialist=specialist
+    )
+    if specialist_leads:
+        # Browse brands: after the first booking the specialist proposes times. A time that is
+        # gone anyway gets the usual message.
+        now = timezone.now()
+        still_offered = offered_slots(
+            specialist,
+            session_type,
+            window_start=start - dt.timedelta(hours=1),
+            window_end=start + dt.timedelta(hours=1),
+            now=now,
+        )
+        error = str(
+            SPECIALIST_LEADS_MESSAGE
+            if any(slot.start == start for slot in still_offered)
+            else actions.SlotTaken().message
+        )
+    if request.method == "POST" and error is None:
         try:
             appointment = actions.book_appointment(
                 patient=patient,
@@ -260,6 +287,7 @@ def book_confirm(request: HttpRequest, specialist_id: uuid.UUID) -> HttpResponse
             "start_value": start.isoformat(),
             "back": back,
             "error": error,
+            "specialist_leads": specialist_leads and error == str(SPECIALIST_LEADS_MESSAGE),
         },
         status=409 if error else 200,
     )

@@ -115,12 +115,14 @@ def _save_practice(specialist: Specialist, data: Mapping[str, Any]) -> list[str]
     specialist.offers_in_person = Modality.IN_PERSON in modalities
     specialist.accepting_new_patients = bool(data.get("accepting_new_patients"))
     specialist.max_weekly_sessions = data.get("max_weekly_sessions") or None
+    specialist.licence_regions = list(data.get("licence_regions") or [])
     return [
         "offers_video",
         "offers_phone",
         "offers_in_person",
         "accepting_new_patients",
         "max_weekly_sessions",
+        "licence_regions",
     ]
 
 
@@ -170,7 +172,8 @@ def _save_profile(specialist: Specialist, data: Mapping[str, Any]) -> list[str]:
             {"bio": _("Keep your bio under %(max)d characters.") % {"max": BIO_MAX_LENGTH}}
         )
     specialist.bio = bio
-    fields = ["bio"]
+    specialist.intro_video_url = str(data.get("intro_video_url") or "").strip()
+    fields = ["bio", "intro_video_url"]
     photo = data.get("photo")
     old_name = specialist.photo.name if specialist.photo else ""
     if photo:

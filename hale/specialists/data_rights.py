@@ -50,7 +50,9 @@ def export_specialist_profile(user) -> ExportSection | dict:
         "specialisations": [s.name for s in specialist.specialisations.all()],
         "expertise_areas": [a.name for a in specialist.expertise_areas.all()],
         "languages": specialist.languages,
+        "licence_regions": specialist.licence_regions,
         "bio": specialist.bio,
+        "intro_video_url": specialist.intro_video_url,
         "photo": photo,
         "education": [
             {"degree": e.degree, "institution": e.institution, "year": e.year}
@@ -89,6 +91,8 @@ def erase_specialist_profile(user, *, acting_user) -> None:
     specialist.bio = ""
     specialist.photo = ""
     specialist.languages = []
+    specialist.licence_regions = []
+    specialist.intro_video_url = ""
     specialist.offers_video = specialist.offers_phone = specialist.offers_in_person = False
     specialist.accepting_new_patients = False
     specialist.max_weekly_sessions = None
@@ -103,6 +107,8 @@ def erase_specialist_profile(user, *, acting_user) -> None:
             "bio",
             "photo",
             "languages",
+            "licence_regions",
+            "intro_video_url",
             "offers_video",
             "offers_phone",
             "offers_in_person",

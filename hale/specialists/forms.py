@@ -17,7 +17,14 @@ from hale.specialists.actions import (
     REASON_MAX_LENGTH,
 )
 from hale.specialists.models import ExpertiseArea, Modality, Specialisation, Specialist
-from hale.specialists.validators import PHOTO_ACCEPT, validate_phone, validate_photo
+from hale.specialists.validators import (
+    PHOTO_ACCEPT,
+    normalise_region,
+    validate_https_url,
+    validate_phone,
+    validate_photo,
+    validate_region,
+)
 from hale.specialists.vocabulary import SPOKEN_LANGUAGES
 
 # Old alias groups kept in the tz database for compatibility; their Area/City twins are listed.
@@ -127,6 +134,26 @@ class PracticeForm(forms.Form):
         max_value=80,
         help_text=_("Optional. We will not book you beyond this."),
     )
+    licence_regions = forms.CharField(
+        label=_("Regions where you hold a licence"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Optional. ISO codes separated by commas, such as “ES, US-CA”. Services that "
+            "match patients by region only match you in these regions."
+        ),
+    )
+
+    def clean_licence_regions(self) -> list[str]:
+        codes = []
+        for part in self.cleaned_data["licence_regions"].replace(";", ",").split(","):
+            code = normalise_region(part)
+            if not code:
+                continue
+            validate_region(code)
+            if code not in codes:
+                codes.append(code)
+        return codes
 
     @classmethod
     def initial_for(cls, specialist: Specialist) -> dict:
@@ -134,6 +161,7 @@ class PracticeForm(forms.Form):
             "modalities": specialist.modalities,
             "accepting_new_patients": specialist.accepting_new_patients,
             "max_weekly_sessions": specialist.max_weekly_sessions,
+            "licence_regions": ", ".join(specialist.licence_regions or []),
         }
 
 
@@ -253,10 +281,17 @@ class ProfileForm(forms.Form):
         ),
     )
     remove_photo = forms.BooleanField(label=_("Remove the current photo"), required=False)
+    intro_video_url = forms.URLField(
+        label=_("Introduction video link"),
+        required=False,
+        max_length=500,
+        validators=[validate_https_url],
+        help_text=_("Optional. A secure (https://) link to a short video introducing you."),
+    )
 
     @classmethod
     def initial_for(cls, specialist: Specialist) -> dict:
-        return {"bio": specialist.bio}
+        return {"bio": specialist.bio, "intro_video_url": specialist.intro_video_url}
 
 
 class ReasonForm(forms.Form):

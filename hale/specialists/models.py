@@ -7,7 +7,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hale.accounts.models import validate_time_zone
-from hale.specialists.validators import photo_extension, validate_phone, validate_photo
+from hale.specialists.validators import (
+    photo_extension,
+    validate_https_url,
+    validate_licence_regions,
+    validate_phone,
+    validate_photo,
+)
 from hale.specialists.vocabulary import language_name
 
 
@@ -127,6 +133,13 @@ class Specialist(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(80)],
     )
+    licence_regions = models.JSONField(
+        _("licence regions"),
+        default=list,
+        blank=True,
+        validators=[validate_licence_regions],
+        help_text=_("Regions where you hold a licence, as ISO codes (ES, US-CA)."),
+    )
 
     # Expertise
     specialisations = models.ManyToManyField(
@@ -149,6 +162,9 @@ class Specialist(models.Model):
     bio = models.TextField(_("bio"), blank=True)
     photo = models.FileField(
         _("photo"), upload_to=photo_upload_to, blank=True, validators=[validate_photo]
+    )
+    intro_video_url = models.URLField(
+        _("introduction video"), blank=True, max_length=500, validators=[validate_https_url]
     )
 
     # Workflow

@@ -75,3 +75,30 @@ def validate_phone(value: str) -> None:
             _("Enter a phone number with its country code, e.g. +44 20 7946 0000."),
             code="invalid_phone",
         )
+
+
+# ISO 3166-1 alpha-2 country, optionally with an ISO 3166-2 subdivision: "ES", "US-CA".
+_REGION_RE = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+
+
+def normalise_region(value: str) -> str:
+    return (value or "").strip().upper()
+
+
+def validate_region(value: str) -> None:
+    if value and not _REGION_RE.match(value):
+        raise ValidationError(
+            _("Enter an ISO region code such as “ES” or “US-CA”."), code="invalid_region"
+        )
+
+
+def validate_licence_regions(value) -> None:
+    if not isinstance(value, list):
+        raise ValidationError(_("Enter region codes separated by commas."), code="invalid")
+    for code in value:
+        validate_region(code if isinstance(code, str) else "?")
+
+
+def validate_https_url(value: str) -> None:
+    if value and not value.lower().startswith("https://"):
+        raise ValidationError(_("Use a secure link starting with https://."), code="not_https")

@@ -28,6 +28,7 @@ def _profile(
     accepting=True,
     listed=True,
     approved=True,
+    regions=(),
 ):
     user = User.objects.create_user(email=f"{name.replace(' ', '.')}@example.com")
     s = Specialist.objects.create(
@@ -35,6 +36,7 @@ def _profile(
         display_name=name,
         status=Specialist.Status.APPROVED if approved else Specialist.Status.SUBMITTED,
         accepting_new_patients=accepting,
+        licence_regions=list(regions),
     )
     Listing.objects.create(brand=brand, specialist=s, visibility="listed" if listed else "hidden")
     MatchProfile.objects.create(
@@ -85,6 +87,7 @@ def test_ranking_takes_two_queries_whatever_the_number(brand_a):
 
 LANGS = ["en", "es", "fr"]
 SPECS = ["psy", "cbt", "fam"]
+REGIONS = ["ES", "US", "US-CA", "US-NY", "FR"]
 specialist_rows = st.lists(
     st.fixed_dictionaries(
         {
@@ -97,6 +100,7 @@ specialist_rows = st.lists(
             "next_in": st.none() | st.integers(0, 20),
             "load": st.integers(0, 60),
             "mask": st.integers(0, 15),
+            "regions": st.sets(st.sampled_from(REGIONS)),
         }
     ),
     max_size=8,
@@ -115,8 +119,9 @@ class _Rollback(Exception):
     language=st.sampled_from(["", *LANGS]),
     spec=st.sampled_from(["", *SPECS]),
     times=st.sets(st.sampled_from(["morning", "afternoon", "evening"])),
+    region=st.sampled_from(["", *REGIONS]),
 )
-def test_hard_constraints_are_never_violated(brand_a, brand_b, rows, language, spec, times):
+def test_hard_constraints_are_never_violated(brand_a, brand_b, rows, language, spec, times, region):
     try:
         with transaction.atomic():
             eligible = set()
@@ -133,6 +138,7 @@ def test_hard_constraints_are_never_violated(brand_a, brand_b, rows, language, s
                     accepting=row["accepting"],
                     listed=row["listed"],
                     approved=row["approved"],
+                    regions=sorted(row["regions"]),
                 )
                 if (
                     brand == brand_a
@@ -141,10 +147,18 @@ def test_hard_constraints_are_never_violated(brand_a, brand_b, rows, language, s
                     and row["accepting"]
                     and (not language or language in row["languages"])
                     and (not spec or spec in row["specs"])
+                    and (
+                        not region
+                        or region in row["regions"]
+                        or region.split("-")[0] in row["regions"]
+                    )
                 ):
                     eligible.add(s.pk)
             answers = smart.Answers(
-                language=language, specialisation=spec, preferred_times=tuple(sorted(times))
+                language=language,
+                specialisation=spec,
+                preferred_times=tuple(sorted(times)),
+                region=region,
             )
             found = smart.rank(brand_a, answers, now=NOW, limit=10)
             assert {c.specialist.pk for c in found} == eligible

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hale.core.models import LapsingStatusMixin
 from hale.core.storage import get_private_storage
 
 
@@ -132,7 +133,7 @@ class PortalInvitationQuerySet(models.QuerySet):
         )
 
 
-class PortalInvitation(models.Model):
+class PortalInvitation(LapsingStatusMixin, models.Model):
     """An invitation for a Patient record to get portal access on its brand.
 
     The raw token exists only in the emailed link; the row keeps its SHA-256 (``token_hash``,
@@ -201,14 +202,6 @@ class PortalInvitation(models.Model):
         return self.status
 
     @property
-    def current_status(self) -> str:
-        return self.effective_status()
-
-    @property
-    def current_status_label(self) -> str:
-        return self.Status(self.effective_status()).label
-
-    @property
     def is_pending(self) -> bool:
         return self.effective_status() == self.Status.PENDING
 
@@ -223,7 +216,7 @@ class DataExportQuerySet(models.QuerySet):
         return self.filter(requested_at__gte=since)
 
 
-class DataExport(models.Model):
+class DataExport(LapsingStatusMixin, models.Model):
     """A copy of everything Hale holds about one user, as a ZIP built in the background.
 
     ``status`` stores what the builder did (pending, ready, failed) and what the clean-up
@@ -291,14 +284,6 @@ class DataExport(models.Model):
         if self.status == self.Status.PENDING and self.requested_at + PENDING_TIMEOUT <= now:
             return self.Status.FAILED
         return self.status
-
-    @property
-    def current_status(self) -> str:
-        return self.effective_status()
-
-    @property
-    def current_status_label(self) -> str:
-        return self.Status(self.effective_status()).label
 
     @property
     def is_ready(self) -> bool:

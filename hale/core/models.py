@@ -5,6 +5,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class LapsingStatusMixin:
+    """For models whose stored status can lapse with time (a proposal, a request, an export):
+    the model defines ``effective_status(now=None)`` from its timestamps, so the status is
+    right even when no worker has run; templates read ``current_status`` and its label."""
+
+    @property
+    def current_status(self) -> str:
+        return self.effective_status()
+
+    @property
+    def current_status_label(self) -> str:
+        return self.Status(self.effective_status()).label
+
+
 class AuditEvent(models.Model):
     """An append-only record of who did what to which object, and when.
 

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hale.core.models import LapsingStatusMixin
 from hale.specialists.models import Modality
 
 currency_code = RegexValidator(r"^[A-Z]{3}$", _("Enter a three-letter ISO currency code."))
@@ -302,7 +303,7 @@ class AppointmentQuerySet(models.QuerySet):
         return self.filter(end__lte=now or timezone.now()).order_by("-start", "-pk")
 
 
-class Appointment(models.Model):
+class Appointment(LapsingStatusMixin, models.Model):
     """A session between a patient (of one brand) and a specialist.
 
     Status machine: PROPOSED (by the specialist, until ``expires_at``) → CONFIRMED / DECLINED
@@ -415,14 +416,6 @@ class Appointment(models.Model):
         return self.status
 
     @property
-    def current_status(self) -> str:
-        return self.effective_status()
-
-    @property
-    def current_status_label(self) -> str:
-        return self.Status(self.effective_status()).label
-
-    @property
     def is_open_proposal(self) -> bool:
         return self.effective_status() == self.Status.PROPOSED
 
@@ -480,7 +473,7 @@ class AvailabilityRequestQuerySet(models.QuerySet):
         )
 
 
-class AvailabilityRequest(models.Model):
+class AvailabilityRequest(LapsingStatusMixin, models.Model):
     """A patient asks a specialist for times (none offered suit them, or the specialist leads
     scheduling). The specialist answers by proposing one or more times (the proposals link
     back here and the request becomes ANSWERED) or declines with a reason, within the brand's
@@ -544,14 +537,6 @@ class AvailabilityRequest(models.Model):
         if self.status == self.Status.OPEN and self.expires_at <= (now or timezone.now()):
             return self.Status.EXPIRED
         return self.status
-
-    @property
-    def current_status(self) -> str:
-        return self.effective_status()
-
-    @property
-    def current_status_label(self) -> str:
-        return self.Status(self.effective_status()).label
 
     @property
     def is_open(self) -> bool:

@@ -295,6 +295,23 @@ def _migrated_baseline(_chromium_installed, django_db_setup, django_db_blocker) 
                 )
 
 
+def _reset_sequences() -> None:
+    """The restored rows keep their ids, but PostgreSQL's sequences were reset by the flush:
+    move them past the restored ids, or the test's first insert collides with them."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
 @pytest.fixture
 def server(
     _asgi_server: LiveServer, transactional_db, django_db_serialized_rollback
@@ -305,6 +322,7 @@ def server(
     (vocabularies, content types and the like) are put back before each test, so every test
     starts from a freshly migrated database, whatever ran before it.
     """
+    _reset_sequences()
     yield _asgi_server
     # Let requests the browser left in flight finish before the flush takes its locks.
     _asgi_server.wait_idle()

@@ -133,6 +133,7 @@ def test_idle_warning_keeps_you_signed_in_or_signs_you_out(
     # Nobody answers the next warning: the page goes to the sign-in page.
     expect(dialog).to_be_visible(timeout=12_000)
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=%2Faccount%2F"), timeout=15_000)
+    expect(page.get_by_role("banner").get_by_role("link", name="Sign in")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("signed out after 1 minute without activity")
     assert_accessible(page)
     assert csp_violations == []

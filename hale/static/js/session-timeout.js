@@ -17,6 +17,7 @@ function start(dialog) {
   const countdown = dialog.querySelector("[data-session-countdown]");
   const live = dialog.querySelector("[data-session-live]");
   const stay = dialog.querySelector("[data-session-stay]");
+  const LEAVE_GRACE_MS = 2000;
   let deadline = Date.now() + Number(data.remainingSeconds) * 1000;
   let timer = null;
   let ticker = null;
@@ -51,7 +52,9 @@ function start(dialog) {
       lastAnnounced = milestone ?? seconds;
       live.textContent = text;
     }
-    if (seconds <= 0) leave();
+    // A little after the deadline, so the server (whose clock decides) already sees the
+    // session as idle and says so on the sign-in page.
+    if (Date.now() >= deadline + LEAVE_GRACE_MS) leave();
   }
 
   function schedule(ms, fn) {

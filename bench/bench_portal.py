@@ -6,7 +6,7 @@ from bench.common import count_queries, median_ms, result
 
 
 def run() -> list[dict]:
-    from hale.core import demo
+    from hale.demo import seed as demo
 
     demo.seed()
     client = Client(HTTP_HOST="calm.localhost")

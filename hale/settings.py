@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "hale.legal",
     "hale.scheduling",
     "hale.matching",
+    "hale.dashboards",
+    "hale.demo",
 ]
 
 MIDDLEWARE = [
@@ -122,7 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "hale.core.context_processors.portal",
+                "hale.tenancy.context_processors.portal",
             ],
             "builtins": ["hale.core.templatetags.hale"],
         },

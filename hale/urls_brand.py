@@ -1,19 +1,23 @@
-"""URLs of a brand host: the patient portal."""
+"""URLs of a brand host: the patient portal. Each app's ``patient_urlpatterns``."""
 
-from django.urls import include, path
+from django.urls import path
 
-from hale.core import views as core_views
+from hale.accounts import urls as accounts
+from hale.authn import urls as authn
+from hale.dashboards import views as dashboards
+from hale.helpcenter import urls as helpcenter
+from hale.legal import urls as legal
+from hale.matching import urls as matching
+from hale.scheduling import urls as scheduling
 from hale.urls_common import urlpatterns as common
 
 urlpatterns = [
-    path("", core_views.patient_home, name="home"),
-    path("help/", include("hale.helpcenter.urls")),
-    path("", include("hale.scheduling.urls_patient")),
-    path("", include("hale.matching.urls")),
-    path("programs/", include("hale.matching.urls_programs")),
-    path("invite/", include("hale.accounts.urls_invite")),
-    path("accounts/magic-link/", include("hale.authn.urls")),
-    path("legal/", include("hale.legal.urls")),
-    path("welcome/", include("hale.accounts.urls_onboarding")),
+    path("", dashboards.patient_home, name="home"),
+    *helpcenter.patient_urlpatterns,
+    *scheduling.patient_urlpatterns,
+    *matching.patient_urlpatterns,
+    *accounts.patient_urlpatterns,
+    *authn.patient_urlpatterns,
+    *legal.patient_urlpatterns,
     *common,
 ]

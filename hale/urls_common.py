@@ -1,20 +1,18 @@
-"""URLs served on every host: sign-in, language, notifications, dev outbox, static media."""
+"""URLs served on every host: sign-in, language, My Account, notifications, dev outbox."""
 
 from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
 
-from hale.core import views as core_views
+from hale.accounts import urls as accounts
+from hale.accounts import views_account
+from hale.notifications import urls as notifications
 
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
-    path("i18n/language/", core_views.set_language, name="set_language"),
-    path("notifications/", include("hale.notifications.urls")),
-    # Before the My Account include (``account/``), so these paths resolve here.
-    path("account/data/", include("hale.accounts.urls_data")),
-    path("account/", include("hale.accounts.urls_account")),
+    path("i18n/language/", views_account.set_language, name="set_language"),
+    *notifications.common_urlpatterns,
+    *accounts.common_urlpatterns,
 ]
-if settings.DEV_OUTBOX:
-    urlpatterns.append(path("dev/outbox/", include("hale.notifications.outbox_urls")))
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -16,9 +16,7 @@ Rules kept here (views only parse and render):
 - *Expired* is worked out from ``expires_at``; no worker has to run for it to be right.
 """
 
-import hashlib
 import logging
-import secrets
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +35,7 @@ from hale.accounts.models import Patient, PortalInvitation, User, validate_time_
 from hale.core import audit
 from hale.core.models import AuditEvent
 from hale.core.tasks import enqueue_on_commit, retrying_task
+from hale.core.tokens import hash_token, new_token, plausible_token
 from hale.notifications.actions import notify
 from hale.notifications.email import (
     brand_email_context,
@@ -53,9 +52,6 @@ DEFAULT_EXPIRY_HOURS = 48
 MIN_EXPIRY_HOURS = 1
 MAX_EXPIRY_HOURS = 7 * 24
 MAX_PENDING_PER_PATIENT = 3
-TOKEN_BYTES = 32
-# token_urlsafe(32) gives 43 characters; anything far off that is not one of ours.
-TOKEN_MAX_LENGTH = 64
 
 Status = PortalInvitation.Status
 
@@ -78,14 +74,6 @@ class NotBrandStaff(PermissionDenied):
 
 
 # --- Tokens ---------------------------------------------------------------------------------
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 # --- Scoped reads ---------------------------------------------------------------------------
@@ -144,7 +132,7 @@ def patient_activity(patient: Patient, *, limit: int = 50) -> list[AuditEvent]:
 def invitation_for_token(token: str, brand: Brand) -> PortalInvitation | None:
     """The invitation a link's token belongs to on ``brand``, whatever its status, or None
     (unknown, altered, or another brand's). Reading never changes anything."""
-    if not token or len(token) > TOKEN_MAX_LENGTH:
+    if not plausible_token(token):
         return None
     return invitation_for_hash(hash_token(token), brand)
 
@@ -411,7 +399,7 @@ def accept_invitation(*, token: str, user: User, brand: Brand) -> Patient:
     the record is linked to someone else; or when the user already is another patient of
     this brand. The invitation row is locked, so of two concurrent accepts one links and the
     other sees "already used"."""
-    if not token or len(token) > TOKEN_MAX_LENGTH:
+    if not plausible_token(token):
         token_hash = ""
     else:
         token_hash = hash_token(token)

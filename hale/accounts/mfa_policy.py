@@ -47,7 +47,6 @@ def mfa_requirement(user) -> MfaRequirement | None:
     """The brand rules that oblige ``user`` to use two-factor authentication, or None."""
     if user is None or not user.is_authenticated:
         return None
-    from hale.specialists.models import Specialist
     from hale.tenancy.access import staff_brands
     from hale.tenancy.models import Brand
 
@@ -59,7 +58,7 @@ def mfa_requirement(user) -> MfaRequirement | None:
     )
     specialist = (
         Brand.objects.filter(require_mfa_for_specialists=True, is_active=True).exists()
-        and Specialist.objects.approved().filter(user_id=user.pk).exists()
+        and user.is_approved_specialist()
     )
     if not staff_of and not specialist:
         return None

@@ -80,6 +80,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    def is_approved_specialist(self) -> bool:
+        """Whether this person has an approved specialist profile. The ``specialists`` app,
+        above this one, links its profile to the user as ``user.specialist``; reading it
+        through the relation keeps accounts free of imports from above."""
+        return User.objects.filter(pk=self.pk, specialist__status=SPECIALIST_APPROVED).exists()
+
+
+# ``specialists.Specialist.Status.APPROVED``, which this lower app cannot import.
+SPECIALIST_APPROVED = "approved"
+
 
 class Patient(models.Model):
     """A person receiving care on one brand. Staff may create one before it has an account;

@@ -20,14 +20,13 @@ functions below.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import DisallowedHost, ImproperlyConfigured
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
@@ -36,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hale.accounts.models import User, UserSession
 from hale.core import audit
+from hale.core.http import client_ip, user_agent
 
 # Keys in request.session.
 SESSION_ID_KEY = "_hale_user_session"
@@ -50,26 +50,11 @@ def hash_session_key(key: str | None) -> str:
     return hashlib.sha256((key or "").encode()).hexdigest()
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    """The client's address as allauth's rate limits see it (``ALLAUTH_TRUSTED_PROXY_COUNT``)."""
-    from allauth.core.internal.httpkit import get_client_ip
-
-    try:
-        value = get_client_ip(request) or ""
-        return str(ipaddress.ip_address(value))
-    except (ValueError, ImproperlyConfigured):
-        return None
-
-
 def _host(request: HttpRequest) -> str:
     try:
         return request.get_host().rsplit(":", 1)[0][:253]
     except (KeyError, DisallowedHost):  # a bare HttpRequest (test client force_login)
         return ""
-
-
-def _user_agent(request: HttpRequest) -> str:
-    return request.META.get("HTTP_USER_AGENT", "")[:300]
 
 
 def purge_dead_sessions(*, user: User) -> int:
@@ -114,8 +99,8 @@ def start_user_session(*, request: HttpRequest, user: User) -> UserSession:
     row = UserSession.objects.create(
         user=user,
         session_key_hash=hash_session_key(session.session_key),
-        ip_address=_client_ip(request),
-        user_agent=_user_agent(request),
+        ip_address=client_ip(request),
+        user_agent=user_agent(request, 300),
         host=_host(request),
         brand=getattr(request, "brand", None),
     )
@@ -212,10 +197,10 @@ def record_activity(*, request: HttpRequest, row: UserSession, force: bool = Fal
         # A row made without a real request (a test client's force_login).
         fields["host"] = _host(request)
         fields["brand"] = getattr(request, "brand", None)
-    ip = _client_ip(request)
+    ip = client_ip(request)
     if ip and ip != row.ip_address:
         fields["ip_address"] = ip
-    agent = _user_agent(request)
+    agent = user_agent(request, 300)
     if agent and agent != row.user_agent:
         fields["user_agent"] = agent
     UserSession.objects.filter(pk=row.pk).update(**fields)

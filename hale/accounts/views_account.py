@@ -4,12 +4,16 @@ two-factor authentication are allauth's own pages, shown in the same layout."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,7 +25,7 @@ from hale.accounts.forms_account import PreferencesForm, ProfileForm
 from hale.accounts.mfa_policy import mfa_requirement
 from hale.accounts.models import Patient
 from hale.accounts.session_security import remaining_seconds
-from hale.specialists.models import Specialist
+from hale.core.http import safe_next
 
 
 def _own_patient(request: HttpRequest) -> Patient | None:
@@ -45,8 +49,7 @@ def account_overview(request: HttpRequest) -> HttpResponse:
         "mfa_requirement": mfa_requirement(user),
         "session_count": len(sessions.sessions_for(user)),
         # Calendar defaults live in the practice UI, which is served on the platform host.
-        "is_scheduling_specialist": request.brand is None
-        and Specialist.objects.approved().filter(user=user).exists(),
+        "is_scheduling_specialist": request.brand is None and user.is_approved_specialist(),
     }
     return render(request, "accounts/account/overview.html", context)
 
@@ -139,3 +142,27 @@ def account_session_keepalive(request: HttpRequest) -> JsonResponse:
     if row is not None:
         sessions.record_activity(request=request, row=row, force=True)
     return _status(request)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch language: stored on the account when signed in, and in a cookie. Goes back to
+    the page the switcher was on (its ``next``, else the Referer's path on this host)."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    back = referer.path + (f"?{referer.query}" if referer.query else "")
+    response = HttpResponseRedirect(
+        safe_next(request, request.POST.get("next")) or safe_next(request, back, "/")
+    )
+    code = request.POST.get("language", "")
+    if code and check_for_language(code) and code in dict(settings.LANGUAGES):
+        if request.user.is_authenticated:
+            update_preferences(user=request.user, language=code)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        )
+    return response

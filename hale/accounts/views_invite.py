@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from hale.accounts import invitations
 from hale.accounts.invitations import STATUS_ERRORS, InvitationError
 from hale.accounts.models import PortalInvitation
+from hale.core.tokens import hash_token, plausible_token
 
 SESSION_KEY = "hale_invitation_token_hash"
 Status = PortalInvitation.Status
@@ -135,9 +136,9 @@ def _handle(request: HttpRequest, token_hash: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
     """The emailed link: the invitation page (GET), or accept it (POST)."""
-    if not token or len(token) > invitations.TOKEN_MAX_LENGTH:
+    if not plausible_token(token):
         return _handle(request, "")
-    return _handle(request, invitations.hash_token(token))
+    return _handle(request, hash_token(token))
 
 
 @never_cache

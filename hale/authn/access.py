@@ -1,19 +1,12 @@
 """Scoped reads for sign-in: a brand's identity providers and magic links by token."""
 
-import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from hale.authn.methods import OIDC, offered_methods
 from hale.authn.models import OIDC_PROVIDER, BrandIdentityProvider, MagicLink
+from hale.core.tokens import hash_token, plausible_token
 from hale.tenancy.models import Brand
-
-# secrets.token_urlsafe(32) gives 43 characters; anything far off that is not one of ours.
-TOKEN_MAX_LENGTH = 64
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -77,7 +70,7 @@ def provider_origins(providers: list[IdentityProvider]) -> list[str]:
 def magic_link_for_token(token: str, brand: Brand) -> MagicLink | None:
     """The link a token belongs to on ``brand``, whatever its state, or None (unknown,
     altered, or another brand's). Reading never changes anything."""
-    if not token or len(token) > TOKEN_MAX_LENGTH:
+    if not plausible_token(token):
         return None
     return (
         MagicLink.objects.filter(token_hash=hash_token(token), brand=brand)
@@ -89,3 +82,19 @@ def magic_link_for_token(token: str, brand: Brand) -> MagicLink | None:
 def has_identity_providers(brand: Brand) -> bool:
     """Whether an OpenID Connect provider is linked to ``brand`` (offered or not)."""
     return brand.pk is not None and BrandIdentityProvider.objects.filter(brand=brand).exists()
+
+
+def refuse_sso_without_provider(*, brand: Brand, methods: list[str]) -> None:
+    """Refuse leaving patients no way in: single sign-on alone needs a provider (connected to
+    ``hale.tenancy.forms.signin_methods_chosen``)."""
+    from django import forms
+    from django.utils.translation import gettext as _
+
+    if methods == [OIDC] and not has_identity_providers(brand):
+        raise forms.ValidationError(
+            _(
+                "No single sign-on provider is set up for this brand yet, so patients could "
+                "not sign in. Choose another method too, or ask the platform operator to add "
+                "a provider first."
+            )
+        )

@@ -13,9 +13,7 @@ Rules kept here (views only parse and render):
   (the confirming POST) spends it, and it spends the user's other open links on that brand.
 """
 
-import secrets
 import uuid
-from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
@@ -23,14 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hale.accounts.models import User
-from hale.authn.access import TOKEN_MAX_LENGTH, hash_token
 from hale.authn.models import MagicLink
+from hale.authn.tasks import send_magic_link_email
 from hale.core import audit
 from hale.core.tasks import enqueue_on_commit
+from hale.core.tokens import hash_token, plausible_token
 from hale.tenancy.models import Brand
-
-MAGIC_LINK_TTL = timedelta(minutes=15)
-TOKEN_BYTES = 32
 
 
 class MagicLinkError(Exception):
@@ -52,18 +48,12 @@ class MagicLinkError(Exception):
         super().__init__(self.message)
 
 
-def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
-
-
 def request_magic_link(*, brand: Brand, email: str, next_url: str = "", base_url: str = "") -> None:
     """Email a sign-in link for ``brand`` to ``email`` if an active account has it (and a
     note that there is no account otherwise). Reveals nothing: the work happens in a task.
 
     ``base_url`` (``scheme://host[:port]`` of the brand domain the request came to) is where
     the link points, like allauth's own emails; empty means the brand's primary domain."""
-    from hale.authn.tasks import send_magic_link_email
-
     enqueue_on_commit(
         send_magic_link_email,
         brand_id=brand.pk,
@@ -74,37 +64,6 @@ def request_magic_link(*, brand: Brand, email: str, next_url: str = "", base_url
     )
 
 
-def find_account(email: str) -> User | None:
-    """The active account signed in with ``email`` (case-insensitive), or None."""
-    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
-
-
-def mint_magic_link(
-    *, brand: Brand, user: User, email: str, next_url: str, request_id: str
-) -> tuple[MagicLink, str] | None:
-    """Create (or, on a retried task, reuse) the link for one request and give it a fresh
-    token; None when that request's link was already emailed."""
-    with transaction.atomic():
-        link, created = MagicLink.objects.select_for_update().get_or_create(
-            uuid=request_id,
-            defaults={"brand": brand, "user": user, "email": email, "next_url": next_url},
-        )
-        if link.email_sent_at is not None or link.used_at is not None:
-            return None
-        token = new_token()
-        link.token_hash = hash_token(token)
-        link.expires_at = timezone.now() + MAGIC_LINK_TTL
-        link.save(update_fields=["token_hash", "expires_at"])
-        if created:
-            # Asked for by someone not signed in: no actor.
-            audit.record(None, "authn.magic_link_sent", link, brand=brand, user_id=user.pk)
-    return link, token
-
-
-def mark_magic_link_sent(link: MagicLink) -> None:
-    MagicLink.objects.filter(pk=link.pk).update(email_sent_at=timezone.now())
-
-
 @transaction.atomic
 def use_magic_link(*, brand: Brand, token: str) -> MagicLink:
     """Spend the link ``token`` belongs to on ``brand`` and return it (its ``user`` is the
@@ -113,7 +72,7 @@ def use_magic_link(*, brand: Brand, token: str) -> MagicLink:
 
     The row is locked, so of two simultaneous confirmations exactly one wins. Using a link
     proves the person reads that mailbox, so the address counts as verified."""
-    if not token or len(token) > TOKEN_MAX_LENGTH:
+    if not plausible_token(token):
         raise MagicLinkError("invalid")
     link = (
         MagicLink.objects.select_for_update()

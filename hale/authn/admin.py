@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from hale.authn.models import BrandIdentityProvider, MagicLink
+from hale.tenancy.admin import BrandAdmin
 
 
 class BrandIdentityProviderInline(admin.TabularInline):
@@ -14,6 +15,9 @@ class BrandIdentityProviderInline(admin.TabularInline):
     fields = ["social_app", "label", "position"]
     verbose_name = _("single sign-on provider")
     verbose_name_plural = _("single sign-on providers (OpenID Connect)")
+
+
+BrandAdmin.inlines = [*BrandAdmin.inlines, BrandIdentityProviderInline]
 
 
 @admin.register(BrandIdentityProvider)

@@ -1,7 +1,7 @@
 """Background work for sign-in links."""
 
-from hale.authn.actions import find_account, mark_magic_link_sent, mint_magic_link
 from hale.authn.emails import render_magic_link_email, render_no_account_email
+from hale.authn.links import find_account, mark_magic_link_sent, mint_magic_link
 from hale.authn.methods import MAGIC_LINK
 from hale.core.tasks import retrying_task
 from hale.tenancy.models import Brand

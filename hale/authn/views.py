@@ -8,25 +8,16 @@ from allauth.account.utils import perform_login
 from allauth.core import ratelimit
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from hale.authn.access import magic_link_for_token
 from hale.authn.actions import MagicLinkError, request_magic_link, use_magic_link
 from hale.authn.forms import MagicLinkRequestForm
+from hale.core.http import safe_next
 
 # Problem codes and the status they answer with: gone for good, or never ours.
 PROBLEM_STATUS = {"invalid": 404, "used": 410, "expired": 410}
-
-
-def _safe_next(request: HttpRequest, value: str | None) -> str:
-    """``value`` if it is a path on this host, else empty."""
-    if not value or not value.startswith("/") or value.startswith("//"):
-        return ""
-    if not url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}):
-        return ""
-    return value[:500]
 
 
 def _problem(request: HttpRequest, error: MagicLinkError) -> HttpResponse:
@@ -43,7 +34,7 @@ def _problem(request: HttpRequest, error: MagicLinkError) -> HttpResponse:
 def magic_link_request(request: HttpRequest) -> HttpResponse:
     """Ask for a sign-in link. The answer is the same whether or not the email has an
     account; asking is rate-limited per address and per IP."""
-    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     form = MagicLinkRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].strip().lower()
@@ -97,5 +88,5 @@ def magic_link(request: HttpRequest, token: str) -> HttpResponse:
         request,
         link.user,
         email=link.email,
-        redirect_url=_safe_next(request, link.next_url) or None,
+        redirect_url=safe_next(request, link.next_url) or None,
     )

@@ -14,8 +14,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from hale.core import audit
+from hale.core.markdown import clean_markdown_document, render_markdown
 from hale.helpcenter.models import Article
-from hale.helpcenter.rendering import MAX_MARKDOWN_LENGTH, render_markdown
 from hale.tenancy.access import staff_brands
 from hale.tenancy.models import Brand
 
@@ -66,27 +66,21 @@ def _clean(
     position: int,
 ) -> dict:
     """Validated, normalised field values, or a ValidationError keyed by field."""
-    errors: dict[str, str] = {}
-    title = " ".join((title or "").split())
-    summary = " ".join((summary or "").split())
-    body_markdown = (body_markdown or "").replace("\r\n", "\n").strip()
+    values, errors = clean_markdown_document(
+        title=title,
+        body_markdown=body_markdown,
+        summary=summary,
+        title_max=TITLE_MAX_LENGTH,
+        summary_max=SUMMARY_MAX_LENGTH,
+        messages={
+            "no_title": _("Give the article a title."),
+            "no_body": _("Write the article's text."),
+            "body_too_long": _("Keep the article under %(max)d characters."),
+        },
+    )
+    title = values["title"]
     slug = (slug or "").strip().lower()
     language = language or ""
-
-    if not title:
-        errors["title"] = _("Give the article a title.")
-    elif len(title) > TITLE_MAX_LENGTH:
-        errors["title"] = _("Keep the title under %(max)d characters.") % {"max": TITLE_MAX_LENGTH}
-    if len(summary) > SUMMARY_MAX_LENGTH:
-        errors["summary"] = _("Keep the summary under %(max)d characters.") % {
-            "max": SUMMARY_MAX_LENGTH
-        }
-    if not body_markdown:
-        errors["body_markdown"] = _("Write the article's text.")
-    elif len(body_markdown) > MAX_MARKDOWN_LENGTH:
-        errors["body_markdown"] = _("Keep the article under %(max)d characters.") % {
-            "max": MAX_MARKDOWN_LENGTH
-        }
     if language and language not in dict(settings.LANGUAGES):
         errors["language"] = _("Choose one of the languages offered.")
     if not isinstance(position, int) or not 0 <= position <= POSITION_MAX:
@@ -107,14 +101,7 @@ def _clean(
         slug = _free_slug(brand, title, exclude_pk)
     if errors:
         raise ValidationError(errors)
-    return {
-        "title": title,
-        "slug": slug,
-        "summary": summary,
-        "body_markdown": body_markdown,
-        "language": language,
-        "position": position,
-    }
+    return {**values, "slug": slug, "language": language, "position": position}
 
 
 def _save(article: Article, **kwargs) -> None:

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from hale.core.markdown import MAX_MARKDOWN_LENGTH, render_markdown
 from hale.helpcenter import access, actions
 from hale.helpcenter.forms import ArticleForm
 from hale.helpcenter.models import Article
-from hale.helpcenter.rendering import MAX_MARKDOWN_LENGTH, render_markdown
 from hale.tenancy.access import access_staff_brand
 
 # --- Patient portal (brand host) --------------------------------------------------------------

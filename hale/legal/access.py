@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest
 
-from hale.accounts.models import Patient
 from hale.legal.models import LegalAcceptance, LegalDocument
 from hale.tenancy.models import Brand
 
@@ -122,7 +121,8 @@ def consent_status_for(user, brand: Brand) -> ConsentStatus:
         .defer(*LIGHT_FIELDS)
         .annotate(
             accepted=Exists(LegalAcceptance.objects.filter(user=user, document=OuterRef("pk"))),
-            is_patient=Exists(Patient.objects.filter(brand=brand, user=user)),
+            # Patients hang off the brand (``brand.patients``, from the accounts app above).
+            is_patient=Exists(Brand.objects.filter(pk=brand.pk, patients__user=user)),
         )
     )
     if not documents:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hale.core import audit
-from hale.helpcenter.rendering import MAX_MARKDOWN_LENGTH, render_markdown
+from hale.core.markdown import clean_markdown_document, render_markdown
 from hale.legal.models import LegalAcceptance, LegalDocument
 from hale.tenancy.access import staff_brands
 from hale.tenancy.models import Brand
@@ -67,27 +67,22 @@ def _lock(document: LegalDocument) -> LegalDocument:
 
 def _clean(*, title: str, body_markdown: str, change_summary: str) -> dict:
     """Validated, normalised text fields, or a ValidationError keyed by field."""
-    errors: dict[str, str] = {}
-    title = " ".join((title or "").split())
-    change_summary = " ".join((change_summary or "").split())
-    body_markdown = (body_markdown or "").replace("\r\n", "\n").strip()
-    if not title:
-        errors["title"] = _("Give the document a title.")
-    elif len(title) > TITLE_MAX_LENGTH:
-        errors["title"] = _("Keep the title under %(max)d characters.") % {"max": TITLE_MAX_LENGTH}
-    if len(change_summary) > SUMMARY_MAX_LENGTH:
-        errors["change_summary"] = _("Keep the summary under %(max)d characters.") % {
-            "max": SUMMARY_MAX_LENGTH
-        }
-    if not body_markdown:
-        errors["body_markdown"] = _("Write the document's text.")
-    elif len(body_markdown) > MAX_MARKDOWN_LENGTH:
-        errors["body_markdown"] = _("Keep the text under %(max)d characters.") % {
-            "max": MAX_MARKDOWN_LENGTH
-        }
+    values, errors = clean_markdown_document(
+        title=title,
+        body_markdown=body_markdown,
+        summary=change_summary,
+        title_max=TITLE_MAX_LENGTH,
+        summary_max=SUMMARY_MAX_LENGTH,
+        summary_field="change_summary",
+        messages={
+            "no_title": _("Give the document a title."),
+            "no_body": _("Write the document's text."),
+            "body_too_long": _("Keep the text under %(max)d characters."),
+        },
+    )
     if errors:
         raise ValidationError(errors)
-    return {"title": title, "body_markdown": body_markdown, "change_summary": change_summary}
+    return values
 
 
 def _draft_exists(draft: LegalDocument) -> DraftExists:

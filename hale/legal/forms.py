@@ -12,8 +12,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hale.core.http import client_ip, user_agent
 from hale.legal import access, actions
-from hale.legal.http import client_ip, user_agent
 from hale.legal.models import LegalDocument
 
 CONSENT_FIELD = "accept_legal"

@@ -15,7 +15,7 @@ class LegalDocument(models.Model):
     may edit (at most one draft per brand and kind); publishing freezes it for good. The
     *current* document of a kind is its highest published version: patients signing up accept
     it, and signed-in patients who have not accepted it are asked to before going on.
-    ``body_html`` is the sanitised rendering of ``body_markdown`` (``hale.helpcenter.rendering``),
+    ``body_html`` is the sanitised rendering of ``body_markdown`` (``hale.core.markdown``),
     made by the actions on every save.
     """
 

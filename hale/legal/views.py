@@ -9,15 +9,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from hale.helpcenter.rendering import MAX_MARKDOWN_LENGTH, render_markdown
+from hale.core.http import client_ip, safe_next, user_agent
+from hale.core.markdown import MAX_MARKDOWN_LENGTH, render_markdown
 from hale.legal import access, actions
 from hale.legal.forms import LegalDocumentForm
-from hale.legal.http import client_ip, user_agent
 from hale.legal.models import LegalDocument
 from hale.tenancy.access import access_staff_brand
 
@@ -49,15 +48,6 @@ def document(request: HttpRequest, kind: str, version: int | None = None) -> Htt
     )
 
 
-def safe_next(request: HttpRequest, value: str | None) -> str:
-    """``value`` if it is a path on this host, else the home page."""
-    if value and url_has_allowed_host_and_scheme(
-        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return value
-    return reverse("home")
-
-
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -67,7 +57,9 @@ def accept(request: HttpRequest) -> HttpResponse:
     The form names the versions it showed: if staff publish another one meanwhile, the
     patient is shown the newer text instead of accepting something they did not see."""
     _brand_only(request)
-    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    next_url = safe_next(
+        request, request.POST.get("next") or request.GET.get("next"), reverse("home")
+    )
     status = access.consent_status(request)
     pending = status.pending
     if not pending:

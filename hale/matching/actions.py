@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hale.core import audit
 from hale.matching.models import BrandMatching, CareRelationship, Listing, MatchProfile
-from hale.scheduling.actions import SchedulingError
+from hale.scheduling.errors import SchedulingError
 from hale.specialists.models import Specialist
 
 

@@ -1,5 +1,5 @@
 """What matching holds about a person, for data export and account deletion
-(see ``hale.accounts.data_rights``).
+(see ``hale.core.data_rights``).
 
 Export: a patient's care relationships on every brand (specialist, source, reasons, dates)
 and program memberships (eligibility, consent, covered sessions used);
@@ -13,8 +13,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hale.accounts.data_rights import register_eraser, register_exporter
 from hale.core import audit
+from hale.core.data_rights import register_eraser, register_exporter
 from hale.matching.models import CareRelationship, Listing, ProgramMembership
 
 

@@ -33,3 +33,10 @@ def specialist_leads_scheduling(*, brand, patient, specialist) -> bool:
             patient=patient, specialist=specialist, status__in=COUNTED_STATUSES
         ).exists()
     )
+
+
+def booking_refusal(*, brand, patient, specialist) -> str | None:
+    """``hale.scheduling.hooks.booking_refusal``: why this patient may not pick open times."""
+    if specialist_leads_scheduling(brand=brand, patient=patient, specialist=specialist):
+        return str(SPECIALIST_LEADS_MESSAGE)
+    return None

@@ -1,9 +1,10 @@
-"""Per-brand prices: the one place ``hale.scheduling.pricing.session_price`` asks."""
+"""Per-brand prices, given to ``hale.scheduling.pricing.session_price`` through
+``hale.scheduling.hooks.price_override``."""
 
 from hale.matching.models import BrandMatching, Listing
 
 
-def brand_price_override(session_type, brand) -> tuple[int, str] | None:
+def brand_price_override(*, session_type, brand) -> tuple[int, str] | None:
     """``(amount_minor, currency)`` replacing the session type's price on ``brand``, or None.
 
     Brand-fixed pricing: the brand's price for everyone listed. Specialist-set pricing: the

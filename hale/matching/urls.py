@@ -1,13 +1,82 @@
-"""Discovery on a brand host (mounted at the root of hale/urls_brand.py)."""
+"""URLs of matching: discovery and programs on brand hosts, listings and supervision in the
+practice portal, listings, programs, clinical leads and the questionnaire for staff."""
 
 from django.urls import path
 
 from hale.matching import views
+from hale.matching import views_leads as leads
+from hale.matching import views_programs as programs
+from hale.matching import views_questionnaire as questionnaire
 
-urlpatterns = [
+patient_urlpatterns = [
     path("specialists/", views.browse, name="specialist_browse"),
     path("specialists/<uuid:specialist_id>/", views.profile, name="specialist_public_profile"),
     path("match/", views.match, name="match"),
     path("match/choose/<uuid:specialist_id>/", views.choose, name="match_choose"),
     path("match/result/", views.match_result, name="match_result"),
+    path("programs/", programs.program_list, name="program_list"),
+    path("programs/<uuid:program_id>/", programs.program_join, name="program_join"),
+    path("programs/<uuid:program_id>/consent/", programs.program_consent, name="program_consent"),
+    path("programs/<uuid:program_id>/match/", programs.program_match, name="program_match"),
+    path(
+        "programs/<uuid:program_id>/choose/<uuid:specialist_id>/",
+        programs.program_choose,
+        name="program_choose",
+    ),
+    path("programs/<uuid:program_id>/book/", programs.program_book, name="program_book"),
+]
+
+# /practice/
+practice_urlpatterns = [
+    path("listings/", views.practice_listings, name="practice_listings"),
+    path("listings/<uuid:listing_id>/preview/", views.practice_preview, name="practice_preview"),
+    path("supervision/", leads.supervision_home, name="supervision_home"),
+    path(
+        "supervision/<uuid:supervision_id>/",
+        leads.supervision_patients,
+        name="supervision_patients",
+    ),
+    path(
+        "supervision/<uuid:supervision_id>/patients/<uuid:patient_id>/",
+        leads.supervision_history,
+        name="supervision_history",
+    ),
+]
+
+# /staff/brands/<brand_slug>/
+staff_urlpatterns = [
+    path("listings/", views.staff_listings, name="staff_listings"),
+    path("listings/add/", views.staff_listing_add, name="staff_listing_add"),
+    path("listings/settings/", views.staff_matching_settings, name="staff_matching_settings"),
+    path("listings/assign/", views.staff_override, name="staff_care_override"),
+    path(
+        "listings/<uuid:listing_id>/visibility/",
+        views.staff_listing_visibility,
+        name="staff_listing_visibility",
+    ),
+    path(
+        "listings/<uuid:listing_id>/price/", views.staff_listing_price, name="staff_listing_price"
+    ),
+    path("programs/", programs.staff_programs, name="staff_programs"),
+    path("programs/add/", programs.staff_program_add, name="staff_program_add"),
+    path(
+        "programs/organisations/<uuid:org_id>/",
+        programs.staff_organization,
+        name="staff_organization",
+    ),
+    path("programs/<uuid:program_id>/", programs.staff_program, name="staff_program"),
+    path(
+        "programs/<uuid:program_id>/roster/",
+        programs.staff_program_roster,
+        name="staff_program_roster",
+    ),
+    path("leads/", leads.staff_leads, name="staff_leads"),
+    path("leads/add/", leads.staff_lead_add, name="staff_lead_add"),
+    path("leads/<uuid:supervision_id>/remove/", leads.staff_lead_remove, name="staff_lead_remove"),
+    path("questionnaire/", questionnaire.staff_questionnaire, name="staff_questionnaire"),
+    path(
+        "questionnaire/reset/",
+        questionnaire.staff_questionnaire_reset,
+        name="staff_questionnaire_reset",
+    ),
 ]

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from hale.helpcenter.rendering import render_markdown
-from hale.legal.http import client_ip
+from hale.core.http import client_ip
+from hale.core.markdown import render_markdown
 from hale.matching import access, actions, programs, smart
 from hale.matching.forms import MatchForm
 from hale.matching.forms_programs import (

@@ -13,13 +13,11 @@ language. ``context`` (plain JSON values) is passed to the kind's email template
 
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -37,7 +35,6 @@ from hale.notifications.kinds import (
     PATIENT,
     PLATFORM,
     Kind,
-    UnknownKind,
     all_kinds,
     get_kind,
 )
@@ -47,13 +44,13 @@ from hale.notifications.models import (
     Notification,
     NotificationPreference,
 )
+from hale.notifications.tasks import send_notification_email
 from hale.tenancy.access import staff_brands
 
 logger = logging.getLogger(__name__)
 
 TITLE_MAX = 200
 # How long one worker may hold an email before another may try it (a crashed send).
-EMAIL_CLAIM = timedelta(minutes=5)
 
 
 class NotificationError(Exception):
@@ -197,8 +194,6 @@ def notify_many(
             lambda: _push_created(pushed, brand=brand, brand_id=brand_id, portal=portal)
         )
     if deliveries:
-        from hale.notifications.tasks import send_notification_email
-
         for delivery in deliveries:
             enqueue_on_commit(send_notification_email, str(delivery.uuid))
     return {n.user_id: n for n in notifications}
@@ -377,59 +372,3 @@ def send_welcome(*, user, brand=None) -> Notification | None:
         portal=PATIENT if brand is not None else PLATFORM,
         context={"site_name": site},
     )
-
-
-# --- Email delivery (run by tasks.send_notification_email) ----------------------------------
-
-
-def deliver_email(*, delivery_uuid: str) -> str:
-    """Send one owed email at most once; returns "sent" or "skipped".
-
-    Not one transaction on purpose: the row is claimed with a conditional UPDATE, the email
-    is sent with no transaction or lock held (SMTP can be slow), then marked sent. A failed
-    send releases the claim and raises so the task is retried.
-    """
-    now = timezone.now()
-    claimed = (
-        EmailDelivery.objects.filter(uuid=delivery_uuid, status=EmailDelivery.Status.PENDING)
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(claimed_until=now + EMAIL_CLAIM, attempts=F("attempts") + 1)
-    )
-    if not claimed:
-        return "skipped"
-    delivery = EmailDelivery.objects.select_related("user", "brand").get(uuid=delivery_uuid)
-    user = delivery.user
-    # Re-check: the user may have left or switched this email off since it was queued.
-    try:
-        kind = get_kind(delivery.kind)
-        wanted = EMAIL in enabled_channels_by_user([user.pk], kind)[user.pk]
-    except UnknownKind:
-        wanted = False
-    if not (wanted and user.is_active and user.email):
-        _finish(delivery, status=EmailDelivery.Status.SKIPPED)
-        return "skipped"
-    from hale.notifications.email import render_notification_email
-
-    try:
-        message = render_notification_email(
-            user=user,
-            kind=delivery.kind,
-            brand=delivery.brand,
-            portal=delivery.portal,
-            title=delivery.title,
-            body=delivery.body,
-            url=delivery.url,
-            context=delivery.context,
-        )
-        message.send()
-    except Exception as exc:
-        EmailDelivery.objects.filter(pk=delivery.pk).update(
-            claimed_until=None, last_error=f"{type(exc).__name__}: {exc}"[:2000]
-        )
-        raise
-    _finish(delivery, status=EmailDelivery.Status.SENT, sent_at=timezone.now())
-    return "sent"
-
-
-def _finish(delivery: EmailDelivery, **fields) -> None:
-    EmailDelivery.objects.filter(pk=delivery.pk).update(claimed_until=None, last_error="", **fields)

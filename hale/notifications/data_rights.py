@@ -1,9 +1,9 @@
 """What the notifications app holds about a person, for data export and account deletion
-(see ``hale.accounts.data_rights``)."""
+(see ``hale.core.data_rights``)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from hale.accounts.data_rights import register_eraser, register_exporter
+from hale.core.data_rights import register_eraser, register_exporter
 from hale.notifications.models import EmailDelivery, Notification, NotificationPreference
 
 

@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.csp import CSP
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -19,6 +18,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hale.core.http import safe_next
 from hale.notifications import access, actions
 from hale.notifications.forms import AnnouncementForm, PreferencesForm
 from hale.notifications.kinds import all_kinds
@@ -26,15 +26,6 @@ from hale.tenancy.access import access_staff_brand
 
 PAGE_SIZE = 20
 OUTBOX_PAGE_SIZE = 50
-
-
-def _back(request: HttpRequest, default: str) -> str:
-    nxt = request.POST.get("next", "")
-    if nxt and url_has_allowed_host_and_scheme(
-        nxt, {request.get_host()}, require_https=request.is_secure()
-    ):
-        return nxt
-    return default
 
 
 def _count_trigger(response: HttpResponse, request: HttpRequest) -> HttpResponse:
@@ -74,7 +65,7 @@ def notification_mark_read(request: HttpRequest, notification_uuid: UUID) -> Htt
             request, "notifications/list.html#item", {"n": notification, "focus_after_swap": True}
         )
         return _count_trigger(response, request)
-    return redirect(_back(request, "notification_list"))
+    return redirect(safe_next(request, request.POST.get("next"), "notification_list"))
 
 
 @login_required
@@ -92,7 +83,7 @@ def notification_mark_all_read(request: HttpRequest) -> HttpResponse:
             )
             % {"count": count},
         )
-    return redirect(_back(request, "notification_list"))
+    return redirect(safe_next(request, request.POST.get("next"), "notification_list"))
 
 
 @never_cache

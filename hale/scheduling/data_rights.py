@@ -1,5 +1,5 @@
 """What scheduling holds about a person, for data export and account deletion
-(see ``hale.accounts.data_rights``).
+(see ``hale.core.data_rights``).
 
 Export: a patient's appointments (every brand), availability requests and their history;
 a specialist's schedule (session types, hours, exceptions, external calendars without their
@@ -20,8 +20,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hale.accounts.data_rights import register_eraser, register_exporter
 from hale.core import audit
+from hale.core.data_rights import register_eraser, register_exporter
 from hale.scheduling import actions
 from hale.scheduling.models import (
     Appointment,

@@ -5,7 +5,7 @@ Also an open availability request (alex@calm.example asks Dr Okafor for evening 
 the specialist's "Requests" page has something to answer.
 
 ``seed_demo_schedule()`` is idempotent: it adds what is missing (looked up by natural keys)
-and never touches what a newcomer changed. Called by ``hale.core.demo.seed``.
+and never touches what a newcomer changed. Called by ``hale.demo.seed``.
 """
 
 import datetime as dt

@@ -1,18 +1,17 @@
 """The private calendar feed (ICS subscription) of a specialist.
 
-Tokens are 256 random bits (``secrets.token_urlsafe(32)``); only their SHA-256 is stored, so
-a database leak does not leak working URLs. Events carry the appointment's stable UID (the
+Tokens come from ``hale.core.tokens``: only their SHA-256 is stored, so a database leak does
+not leak working URLs. Events carry the appointment's stable UID (the
 same as the per-appointment .ics) and its SEQUENCE, so calendars update events in place.
 """
 
 import datetime as dt
-import hashlib
-import secrets
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from hale.core.tokens import hash_token, plausible_token
 from hale.scheduling.ics import PRODID
 from hale.specialists.models import Modality
 
@@ -20,19 +19,11 @@ PAST_DAYS = 30
 FUTURE_DAYS = 365
 
 
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def find_feed(token: str):
     """The active feed for ``token``, with its specialist, or None."""
     from hale.scheduling.models import CalendarFeed
 
-    if not token or len(token) > 100:
+    if not plausible_token(token):
         return None
     return (
         CalendarFeed.objects.select_related("specialist__user")

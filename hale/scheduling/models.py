@@ -464,6 +464,22 @@ class AppointmentEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.appointment_id}: {self.kind} at {self.at:%Y-%m-%d %H:%M}"
 
+    @classmethod
+    def record(
+        cls, appointment, kind, *, actor, from_status="", reason="", **data
+    ) -> "AppointmentEvent":
+        """Write the event of a transition ``appointment`` just made (its status now is the
+        status after)."""
+        return cls.objects.create(
+            appointment=appointment,
+            kind=kind,
+            from_status=from_status,
+            to_status=appointment.status,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            reason=reason,
+            data=data,
+        )
+
 
 class AvailabilityRequestQuerySet(models.QuerySet):
     def open(self, now=None) -> "AvailabilityRequestQuerySet":
@@ -532,6 +548,10 @@ class AvailabilityRequest(LapsingStatusMixin, models.Model):
 
     def __str__(self) -> str:
         return f"Request {self.uuid} ({self.status})"
+
+    def preferred_summary(self) -> str:
+        """The times the patient asked for, as one line of text."""
+        return self.preferred_times
 
     def effective_status(self, now=None) -> str:
         if self.status == self.Status.OPEN and self.expires_at <= (now or timezone.now()):

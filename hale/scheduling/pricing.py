@@ -1,11 +1,10 @@
-"""What a session costs on a brand.
-
-Issue 4 (per-brand listings) will add listing price overrides; it changes only
-``session_price``: look up the specialist's listing on ``brand`` and return its price for the
-session type when one is set, else the session type's default below.
-"""
+"""What a session costs on a brand: the session type's own price unless an app above sets
+another for the brand (``hooks.price_override``: the brand's fixed price, or the specialist's
+listing price there)."""
 
 from dataclasses import dataclass
+
+from hale.scheduling import hooks
 
 
 @dataclass(frozen=True)
@@ -28,9 +27,7 @@ def session_price(session_type, brand) -> Price:
     """The price of ``session_type`` for a patient of ``brand``: the brand's fixed price when
     the brand fixes prices, else the specialist's listing price on the brand, else the
     session type's own price."""
-    from hale.matching.pricing import brand_price_override
-
-    override = brand_price_override(session_type, brand)
+    override = hooks.price_override.first(session_type=session_type, brand=brand)
     if override is not None:
         return Price(*override)
     return Price(session_type.price_minor, session_type.currency)

@@ -4,6 +4,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from hale.core.tasks import retrying_task
+from hale.scheduling.busy_sync import refresh_busy_source
+from hale.scheduling.expiry import expire_availability_requests, expire_proposals
+from hale.scheduling.models import BusySource
 
 
 def _can_defer(task_obj) -> bool:
@@ -13,8 +16,6 @@ def _can_defer(task_obj) -> bool:
 @retrying_task()
 def expire_due_proposals() -> int:
     """Record expiry of proposals past ``expires_at`` and notify both sides (idempotent)."""
-    from hale.scheduling.actions import expire_proposals
-
     return expire_proposals()
 
 
@@ -35,8 +36,6 @@ def schedule_expiry(expires_at) -> None:
 @retrying_task()
 def expire_due_requests() -> int:
     """Record expiry of unanswered availability requests and notify both sides (idempotent)."""
-    from hale.scheduling.actions import expire_availability_requests
-
     return expire_availability_requests()
 
 
@@ -58,9 +57,6 @@ def import_busy_source(source_id: int, force: bool = True) -> str:
     unexpected error (e.g. the database) raises and is retried. The chain re-enqueues itself
     with ``run_after``; a duplicate chain finds the source not yet due and stops.
     """
-    from hale.scheduling.actions import refresh_busy_source
-    from hale.scheduling.models import BusySource
-
     outcome = refresh_busy_source(source_id=source_id, force=force)
     if outcome == "skipped":
         return outcome
@@ -74,9 +70,6 @@ def import_busy_source(source_id: int, force: bool = True) -> str:
 
 def refresh_due_busy_sources(now=None) -> dict[str, int]:
     """Fetch every external calendar that is due (the ``import_busy_times`` command)."""
-    from hale.scheduling.actions import refresh_busy_source
-    from hale.scheduling.models import BusySource
-
     now = now or timezone.now()
     counts: dict[str, int] = {"ok": 0, "failed": 0, "skipped": 0}
     for pk in BusySource.objects.filter(next_fetch_at__lte=now).values_list("pk", flat=True):

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hale.notifications.email import absolute_url
-from hale.scheduling import access, actions, feeds
+from hale.scheduling import access, actions, busy_sync, feeds
 from hale.scheduling.forms import BusySourceForm, PreferencesForm
 from hale.scheduling.models import CalendarFeed
 from hale.scheduling.views_practice import _platform_only, _specialist
@@ -167,7 +167,7 @@ def busy_source_action(request: HttpRequest, source_id: uuid.UUID, what: str) ->
         )
         messages.success(request, _("Calendar removed with its busy times."))
     elif what == "refresh":
-        outcome = actions.refresh_busy_source(source_id=source.pk, force=True)
+        outcome = busy_sync.refresh_busy_source(source_id=source.pk, force=True)
         if outcome == "ok":
             messages.success(request, _("Busy times imported."))
         else:

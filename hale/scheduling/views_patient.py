@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hale.core import audit
 from hale.notifications.email import absolute_url
-from hale.scheduling import access, actions, ics
+from hale.scheduling import access, actions, hooks, ics
 from hale.scheduling.forms import AvailabilityRequestForm, OptionalReasonForm, ReasonForm
 from hale.scheduling.models import Appointment, specialist_zone
 from hale.scheduling.pricing import session_price
@@ -179,9 +179,7 @@ def book_specialist(request: HttpRequest, specialist_id: uuid.UUID) -> HttpRespo
     patient = access.patient_for(request.user, request.brand)
     specialist = access.access_bookable_specialist(request.brand, specialist_id)
     session_types = list(access.session_types_for(specialist, active_only=True))
-    from hale.matching.first_booking import specialist_leads_scheduling
-
-    specialist_leads = specialist_leads_scheduling(
+    refusal = hooks.booking_refusal.first(
         brand=request.brand, patient=patient, specialist=specialist
     )
     chosen = None
@@ -192,7 +190,7 @@ def book_specialist(request: HttpRequest, specialist_id: uuid.UUID) -> HttpRespo
         chosen = session_types[0]
     now = timezone.now()
     days, first = ([], None)
-    if chosen is not None and not specialist_leads:
+    if chosen is not None and not refusal:
         days, first = _slot_pages(request, specialist, chosen, now)
     prices = {s.pk: session_price(s, request.brand) for s in session_types}
     return render(
@@ -209,7 +207,7 @@ def book_specialist(request: HttpRequest, specialist_id: uuid.UUID) -> HttpRespo
             "show_previous": first is not None
             and first > now.astimezone(timezone.get_current_timezone()).date(),
             "specialist_zone": specialist_zone(specialist),
-            "specialist_leads": specialist_leads,
+            "booking_refusal": refusal,
         },
     )
 
@@ -240,14 +238,12 @@ def book_confirm(request: HttpRequest, specialist_id: uuid.UUID) -> HttpResponse
         raise Http404
     back = f"{reverse('book_specialist', args=[specialist.uuid])}?type={session_type.uuid}"
     error = None
-    from hale.matching.first_booking import SPECIALIST_LEADS_MESSAGE, specialist_leads_scheduling
-
-    specialist_leads = specialist_leads_scheduling(
+    refusal = hooks.booking_refusal.first(
         brand=request.brand, patient=patient, specialist=specialist
     )
-    if specialist_leads:
-        # Browse brands: after the first booking the specialist proposes times. A time that is
-        # gone anyway gets the usual message.
+    if refusal:
+        # E.g. browse brands: after the first booking the specialist proposes times. A time
+        # that is gone anyway gets the usual message.
         now = timezone.now()
         still_offered = offered_slots(
             specialist,
@@ -256,10 +252,10 @@ def book_confirm(request: HttpRequest, specialist_id: uuid.UUID) -> HttpResponse
             window_end=start + dt.timedelta(hours=1),
             now=now,
         )
-        error = str(
-            SPECIALIST_LEADS_MESSAGE
+        error = (
+            refusal
             if any(slot.start == start for slot in still_offered)
-            else actions.SlotTaken().message
+            else str(actions.SlotTaken().message)
         )
     if request.method == "POST" and error is None:
         try:
@@ -287,7 +283,7 @@ def book_confirm(request: HttpRequest, specialist_id: uuid.UUID) -> HttpResponse
             "start_value": start.isoformat(),
             "back": back,
             "error": error,
-            "specialist_leads": specialist_leads and error == str(SPECIALIST_LEADS_MESSAGE),
+            "booking_refusal": refusal if refusal and error == refusal else None,
         },
         status=409 if error else 200,
     )

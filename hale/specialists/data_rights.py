@@ -1,18 +1,18 @@
 """What the specialists app holds about a person, for data export and account deletion
-(see ``hale.accounts.data_rights``)."""
+(see ``hale.core.data_rights``)."""
 
 import posixpath
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from hale.accounts.data_rights import (
+from hale.core import audit
+from hale.core.data_rights import (
     ExportSection,
     export_file_path,
     register_eraser,
     register_exporter,
 )
-from hale.core import audit
 from hale.specialists.models import Specialist
 
 SECTION = "specialist_profile"

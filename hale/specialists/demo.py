@@ -1,8 +1,7 @@
 """Demo specialists: two complete, approved profiles and one application waiting for review.
 
 ``seed_demo_specialists()`` is idempotent: it fills in what is missing and never undoes what a
-newcomer did (a review decision on dr.new stays as it is). ``hale.core.demo.seed`` calls it
-after creating the demo users.
+newcomer did (a review decision on dr.new stays as it is). ``hale.demo.seed`` calls it.
 """
 
 import struct
@@ -12,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from hale.accounts.demo import demo_user
 from hale.accounts.models import User
-from hale.core.demo import DEMO_PASSWORD
 from hale.specialists import actions
 from hale.specialists.models import (
     Education,
@@ -111,15 +110,6 @@ def _photo(slug: str, rgb) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{slug}.png", placeholder_png(rgb), content_type="image/png")
 
 
-def _user(email: str, full_name: str, time_zone: str) -> User:
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User.objects.create_user(
-            email=email, password=DEMO_PASSWORD, full_name=full_name, time_zone=time_zone
-        )
-    return user
-
-
 def _fill_approved(user: User, spec: dict) -> Specialist:
     """Complete an approved demo profile, touching only what is still empty."""
     specialist, _created = Specialist.objects.get_or_create(
@@ -176,7 +166,7 @@ def _fill_approved(user: User, spec: dict) -> Specialist:
 def _submit_applicant() -> Specialist:
     """dr.new: an application taken through the real onboarding actions and submitted."""
     spec = APPLICANT
-    user = _user(APPLICANT_EMAIL, spec["full_name"], spec["time_zone"])
+    user = demo_user(APPLICANT_EMAIL, spec["full_name"], time_zone=spec["time_zone"])
     existing = Specialist.objects.filter(user=user).first()
     if existing is not None and not existing.is_editable:
         return existing  # already submitted (or reviewed by a newcomer): leave it
@@ -213,7 +203,7 @@ def seed_demo_specialists() -> list[Specialist]:
     seed_vocabularies(Specialisation, ExpertiseArea)
     seeded = []
     for email, spec in PROFILES.items():
-        user = _user(email, spec["full_name"], spec["time_zone"])
+        user = demo_user(email, spec["full_name"], time_zone=spec["time_zone"])
         seeded.append(_fill_approved(user, spec))
     seeded.append(_submit_applicant())
     return seeded

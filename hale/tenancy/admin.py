@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from hale.authn.admin import BrandIdentityProviderInline
 from hale.tenancy.forms import BrandAdminForm
 from hale.tenancy.models import Brand, BrandDomain, BrandMembership
 
@@ -29,4 +28,5 @@ class BrandAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "domains__domain"]
     prepopulated_fields = {"slug": ["name"]}
     form = BrandAdminForm
-    inlines = [BrandDomainInline, BrandMembershipInline, BrandIdentityProviderInline]
+    # Apps above add their own inlines (sign-in adds its identity providers).
+    inlines = [BrandDomainInline, BrandMembershipInline]

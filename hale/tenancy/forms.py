@@ -3,7 +3,15 @@ import zoneinfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hale.core.hooks import Hook
 from hale.tenancy.models import Brand, SignInMethod
+
+signin_methods_chosen = Hook(
+    "signin_methods_chosen",
+    """Called with ``brand`` and ``methods`` (the sign-in methods about to be saved) when staff
+    or an operator change them; a receiver raises ``forms.ValidationError`` to refuse a choice
+    that would leave patients no way in (the sign-in app checks single sign-on providers).""",
+)
 
 MAX_LOGO_BYTES = 1024 * 1024
 # Raster images only: an uploaded SVG could carry script served from our own origin.
@@ -42,17 +50,8 @@ class SignInMethodsField(forms.MultipleChoiceField):
 
 
 def clean_signin_methods_for(brand: Brand, methods: list[str]) -> list[str]:
-    """Refuse leaving patients no way in: single sign-on alone needs a provider."""
-    from hale.authn.access import has_identity_providers
-
-    if methods == [SignInMethod.OIDC.value] and not has_identity_providers(brand):
-        raise forms.ValidationError(
-            _(
-                "No single sign-on provider is set up for this brand yet, so patients could "
-                "not sign in. Choose another method too, or ask the platform operator to add "
-                "a provider first."
-            )
-        )
+    """The chosen methods, once every ``signin_methods_chosen`` receiver accepts them."""
+    signin_methods_chosen.call(brand=brand, methods=methods)
     return methods
 
 

@@ -130,7 +130,7 @@ def test_allauth_account_pages_render_in_the_account_layout(client_for, patient_
 def test_demo_marks_demo_emails_verified_idempotently(patient_a, patient_b):
     from allauth.account.models import EmailAddress
 
-    from hale.accounts.demo_security import seed_demo_account_security
+    from hale.accounts.demo import seed_demo_account_security
 
     # One demo address has no row yet, the other an unverified one: both end up verified.
     EmailAddress.objects.filter(user=patient_a.user).delete()

@@ -17,6 +17,7 @@ from conftest import make_user
 from hale.accounts import data_rights, invitations
 from hale.accounts.models import DataExport, Patient
 from hale.core.models import AuditEvent
+from hale.core.tokens import hash_token
 from hale.notifications.actions import notify, set_preference
 from hale.notifications.models import EmailDelivery, Notification
 
@@ -153,7 +154,7 @@ def test_owner_is_notified_in_app_and_by_email_and_no_raw_token_is_stored(patien
     assert path == data_rights.download_path(export)
     token = path.rstrip("/").rsplit("/", 1)[1]
     # Only the hash is stored; neither the notification nor the email record holds the token.
-    assert export.token_hash == data_rights.hash_token(token)
+    assert export.token_hash == hash_token(token)
     assert token not in notification.url
     delivery = EmailDelivery.objects.get(user=patient_a.user, kind="account.data_export_ready")
     assert token not in delivery.url and token not in json.dumps(delivery.context)

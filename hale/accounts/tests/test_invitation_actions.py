@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from conftest import make_user
 from hale.accounts import invitations
-from hale.accounts.invitations import InvitationError, hash_token
+from hale.accounts.invitations import InvitationError
 from hale.accounts.models import Patient, PortalInvitation
 from hale.core.models import AuditEvent
+from hale.core.tokens import hash_token
 from hale.notifications.models import Notification
 
 Status = PortalInvitation.Status

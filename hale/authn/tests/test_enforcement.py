@@ -6,7 +6,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 
 from conftest import PASSWORD
-from hale.authn.actions import mint_magic_link
+from hale.authn.links import mint_magic_link
 from hale.authn.models import MagicLink
 from hale.authn.tests.conftest import signed_in_user_id
 

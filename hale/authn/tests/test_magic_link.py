@@ -7,11 +7,11 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
 
-from hale.authn.access import hash_token
-from hale.authn.actions import MAGIC_LINK_TTL
+from hale.authn.links import MAGIC_LINK_TTL
 from hale.authn.models import MagicLink
 from hale.authn.tests.conftest import MAGIC_LINK, magic_token_from_last_email, signed_in_user_id
 from hale.core.models import AuditEvent
+from hale.core.tokens import hash_token
 
 pytestmark = pytest.mark.django_db
 

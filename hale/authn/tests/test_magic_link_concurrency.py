@@ -9,7 +9,8 @@ import threading
 import pytest
 from django.db import connection
 
-from hale.authn.actions import MagicLinkError, mint_magic_link, use_magic_link
+from hale.authn.actions import MagicLinkError, use_magic_link
+from hale.authn.links import mint_magic_link
 from hale.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -10,6 +10,7 @@ from hale.matching import actions
 from hale.matching.models import BrandMatching, CareRelationship
 from hale.matching.tests.conftest import open_hours, session_type
 from hale.scheduling import actions as scheduling_actions
+from hale.scheduling.errors import SchedulingError
 from hale.scheduling.slots import offered_slots
 from hale.specialists.models import Specialist
 
@@ -110,7 +111,10 @@ def _book(patient, specialist):
 
 def test_first_booking_starts_a_browse_care_relationship(listed, specialist, patient_a):
     _book(patient_a, specialist)
-    _book(patient_a, specialist)
+    # Afterwards the specialist proposes: the booking action itself refuses a second one.
+    with pytest.raises(SchedulingError, match="propose times for your next sessions"):
+        _book(patient_a, specialist)
+    assert patient_a.appointments.count() == 1
     care = CareRelationship.objects.get(patient=patient_a)
     assert (care.specialist, care.source, care.status) == (specialist, "browse", "active")
 

@@ -136,7 +136,7 @@ def test_refresh_profiles_records_availability(listed, specialist):
 
 
 def test_account_deletion_ends_care_and_export_includes_it(listed, specialist, patient_a, operator):
-    from hale.accounts.data_rights import autodiscover
+    from hale.core.data_rights import autodiscover
     from hale.matching.data_rights import erase_matching, export_matching
 
     autodiscover()

@@ -166,7 +166,12 @@ def test_program_choice_starts_care_with_program_source(acme, listed, patient_a,
     assert "Covered sessions left: 2" in page
 
 
-def test_covered_sessions_decrement_restore_and_run_out(acme, listed, patient_a, client_for):
+def test_covered_sessions_decrement_restore_and_run_out(
+    acme, listed, patient_a, client_for, brand_a
+):
+    # On a smart-matching brand the member books every session themselves.
+    brand_a.discovery_mode = "smart"
+    brand_a.save(update_fields=["discovery_mode"])
     _member(acme, patient_a)
     specialist = listed.specialist
     st, slots = _slots(specialist)

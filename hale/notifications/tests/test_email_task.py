@@ -7,7 +7,8 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.utils import timezone
 
-from hale.notifications.actions import deliver_email, notify, set_preference
+from hale.notifications.actions import notify, set_preference
+from hale.notifications.delivery import deliver_email
 from hale.notifications.kinds import EMAIL
 from hale.notifications.models import EmailDelivery
 from hale.notifications.tasks import send_notification_email

@@ -79,11 +79,21 @@ def book(free_slots):
 
 @pytest.fixture(autouse=True)
 def _personas_listed(request):
-    """Only specialists listed on a brand are bookable there (issue 4): list the specialist
-    personas a test uses on every brand persona it uses."""
+    """Only specialists listed on a brand are bookable there: list the specialist personas a
+    test uses on every brand persona it uses.
+
+    Scheduling tests book one patient with one specialist many times, as patients of
+    smart-matching brands may; browse brands' first-booking rule (after the first booking
+    the specialist proposes) is matching's, tested in ``hale/matching/tests``."""
     from hale.matching.models import Listing
+    from hale.tenancy.models import Brand
 
     names = request.fixturenames
+    for brand_name in ("brand_a", "brand_b"):
+        if brand_name in names:
+            brand = request.getfixturevalue(brand_name)
+            brand.discovery_mode = Brand.Discovery.SMART
+            brand.save(update_fields=["discovery_mode"])
     for spec in ("specialist", "specialist_2"):
         for brand in ("brand_a", "brand_b"):
             if spec in names and brand in names:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from hale.core.models import AuditEvent
 from hale.notifications.models import Notification
-from hale.scheduling import actions
+from hale.scheduling import actions, expiry
 from hale.scheduling.models import Appointment, AppointmentEvent, BookingPolicy
 from hale.scheduling.slots import load_schedule, offered_slots
 
@@ -238,8 +238,8 @@ def test_expired_proposal_cannot_be_accepted_and_reads_expired(proposal, patient
     assert proposal.current_status == "expired"  # no worker ran
     with pytest.raises(actions.SchedulingError):
         actions.accept_proposal(appointment=proposal, acting_user=patient_a.user)
-    assert actions.expire_proposals() == 1
-    assert actions.expire_proposals() == 0  # idempotent
+    assert expiry.expire_proposals() == 1
+    assert expiry.expire_proposals() == 0  # idempotent
     proposal.refresh_from_db()
     assert proposal.status == "expired"
     assert proposal.events.filter(kind=AppointmentEvent.Kind.EXPIRED).count() == 1

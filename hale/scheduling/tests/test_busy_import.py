@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from hale.notifications.models import Notification
-from hale.scheduling import actions, busy_import
+from hale.scheduling import busy_import, busy_sync
 from hale.scheduling.models import BusySource, BusyTime
 from hale.scheduling.slots import offered_slots
 from hale.scheduling.tasks import import_busy_source, refresh_due_busy_sources
@@ -136,7 +136,7 @@ def test_good_feed_is_imported_with_recurrences_and_blocks_slots(
 ):
     base, _state = feed_server
     source = _source(open_specialist, f"{base}/good.ics")
-    assert actions.refresh_busy_source(source_id=source.pk) == "ok"
+    assert busy_sync.refresh_busy_source(source_id=source.pk) == "ok"
     source.refresh_from_db()
     assert source.last_error == "" and source.last_success_at is not None
     busy = list(BusyTime.objects.filter(busy_source=source).order_by("start"))
@@ -172,9 +172,9 @@ def test_reimport_replaces_the_sources_rows(feed_server, open_specialist):
         end=timezone.now() + dt.timedelta(days=1, hours=1),
         source="manual",
     )
-    actions.refresh_busy_source(source_id=source.pk)
+    busy_sync.refresh_busy_source(source_id=source.pk)
     state["good"] = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nEND:VCALENDAR\r\n"
-    actions.refresh_busy_source(source_id=source.pk, force=True)
+    busy_sync.refresh_busy_source(source_id=source.pk, force=True)
     assert not BusyTime.objects.filter(busy_source=source).exists()
     assert BusyTime.objects.filter(pk=other.pk).exists()
 
@@ -195,8 +195,8 @@ def test_broken_feeds_are_recorded_and_notified_once_per_streak(
     base, state = feed_server
     source = _source(open_specialist, f"{base}{path}")
     with django_capture_on_commit_callbacks(execute=True):
-        assert actions.refresh_busy_source(source_id=source.pk) == "failed"
-        assert actions.refresh_busy_source(source_id=source.pk, force=True) == "failed"
+        assert busy_sync.refresh_busy_source(source_id=source.pk) == "failed"
+        assert busy_sync.refresh_busy_source(source_id=source.pk, force=True) == "failed"
     source.refresh_from_db()
     assert message in source.last_error
     assert source.last_success_at is None and source.failure_notified
@@ -207,14 +207,14 @@ def test_broken_feeds_are_recorded_and_notified_once_per_streak(
     # Recovery resets the streak.
     source.url = f"{base}/good.ics"
     source.save(update_fields=["url"])
-    assert actions.refresh_busy_source(source_id=source.pk, force=True) == "ok"
+    assert busy_sync.refresh_busy_source(source_id=source.pk, force=True) == "ok"
     source.refresh_from_db()
     assert source.last_error == "" and not source.failure_notified
 
 
 def test_unreachable_feed_never_crashes(open_specialist):
     source = _source(open_specialist, "http://127.0.0.1:9/none.ics")  # discard port: closed
-    assert actions.refresh_busy_source(source_id=source.pk) == "failed"
+    assert busy_sync.refresh_busy_source(source_id=source.pk) == "failed"
     source.refresh_from_db()
     assert "could not be reached" in source.last_error
 
@@ -222,7 +222,7 @@ def test_unreachable_feed_never_crashes(open_specialist):
 def test_redirects_are_followed(feed_server, open_specialist):
     base, _state = feed_server
     source = _source(open_specialist, f"{base}/redirect.ics")
-    assert actions.refresh_busy_source(source_id=source.pk) == "ok"
+    assert busy_sync.refresh_busy_source(source_id=source.pk) == "ok"
 
 
 def test_private_addresses_are_refused_in_production(feed_server, open_specialist, settings):

@@ -11,6 +11,7 @@ from django.db import connection, connections, transaction
 from conftest import make_user
 from hale.accounts.models import Patient
 from hale.scheduling import actions
+from hale.scheduling.actions.common import save_booked
 from hale.scheduling.models import Appointment
 
 on_postgres = pytest.mark.skipif(
@@ -34,7 +35,7 @@ def test_exclusion_constraint_turns_a_lost_race_into_slot_taken(
         status="confirmed",
     )
     with transaction.atomic(), pytest.raises(actions.SlotTaken):
-        actions._save_booked(clash)
+        save_booked(clash)
     assert Appointment.objects.count() == 1
 
 

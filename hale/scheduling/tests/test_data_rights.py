@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from hale.accounts import data_rights
@@ -198,11 +199,11 @@ def test_only_the_person_or_an_operator_may_close(
     patient_a, patient_b, open_specialist, session_type, book
 ):
     appointment = book(patient_a, open_specialist, session_type)
-    with pytest.raises(actions.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         actions.close_appointment_for_deleted_account(
             appointment=appointment, closing_user=patient_a.user, acting_user=patient_b.user
         )
-    with pytest.raises(actions.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         actions.close_appointment_for_deleted_account(
             appointment=appointment, closing_user=patient_b.user, acting_user=patient_b.user
         )

@@ -1,4 +1,4 @@
-from hale.core import demo
+from hale.demo import seed as demo
 from hale.scheduling.models import Appointment, AvailabilityRequest, SessionType, WeeklyRule
 
 

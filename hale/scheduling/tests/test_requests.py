@@ -11,7 +11,7 @@ from django.utils import timezone
 from conftest import make_user
 from hale.accounts.models import Patient
 from hale.notifications.models import Notification
-from hale.scheduling import actions
+from hale.scheduling import actions, expiry
 from hale.scheduling.models import Appointment, AvailabilityRequest, BookingPolicy
 
 BRAND_HOST = "calm.localhost"
@@ -188,7 +188,7 @@ def test_expiry_is_derived_without_a_worker_then_the_task_notifies_once(
     # The notice: once, however often the job runs.
     with django_capture_on_commit_callbacks(execute=True):
         call_command("expire_proposals")
-        assert actions.expire_availability_requests() == 0
+        assert expiry.expire_availability_requests() == 0
     item.refresh_from_db()
     assert item.status == "expired" and item.expiry_notified_at is not None
     assert Notification.objects.filter(kind="availability.expired").count() == 2  # both sides

@@ -35,8 +35,8 @@ def test_seed_keeps_a_newcomers_review_decision(db, operator):
     assert applicant.status == Specialist.Status.REJECTED
 
 
-def test_seed_completes_the_profiles_the_core_demo_created(db):
-    from hale.core.demo import seed
+def test_seed_completes_the_profiles_the_demo_created(db):
+    from hale.demo.seed import seed
 
     seed()
     seed_demo_specialists()

@@ -3,7 +3,7 @@ from cron at any interval)."""
 
 from django.core.management.base import BaseCommand
 
-from hale.scheduling.actions import expire_availability_requests, expire_proposals
+from hale.scheduling.expiry import expire_availability_requests, expire_proposals
 
 
 class Command(BaseCommand):

@@ -1,0 +1,78 @@
+"""Data rights: a copy of everything Hale holds about a person (``exports``), and deleting
+their account (``deletion``). Each app contributes through the registry in
+``hale.core.data_rights``; the accounts app's own sections are in ``sections``."""
+
+from hale.accounts.data_rights import sections as _sections  # noqa: F401 (registers them)
+from hale.accounts.data_rights.deletion import (
+    anonymised_email,
+    delete_account,
+    deletion_blockers,
+    is_deleted,
+    needs_reauthentication,
+    send_account_deleted_email,
+)
+from hale.accounts.data_rights.exports import (
+    EXPORT_LIFETIME,
+    MAX_EXPORTS_PER_DAY,
+    DataRightsError,
+    absolute_download_url,
+    access_export_download,
+    build_data_export,
+    build_data_export_task,
+    data_page_path,
+    download_path,
+    download_token,
+    expire_export,
+    latest_export,
+    purge_expired_exports,
+    purge_expired_exports_task,
+    record_download,
+    request_data_export,
+    write_export_zip,
+)
+from hale.core.data_rights import (
+    ExportSection,
+    deletion_checks,
+    erasers,
+    export_file_path,
+    exporters,
+    register_deletion_check,
+    register_eraser,
+    register_exporter,
+    unregister,
+)
+
+__all__ = [
+    "EXPORT_LIFETIME",
+    "MAX_EXPORTS_PER_DAY",
+    "DataRightsError",
+    "ExportSection",
+    "absolute_download_url",
+    "access_export_download",
+    "anonymised_email",
+    "build_data_export",
+    "build_data_export_task",
+    "data_page_path",
+    "delete_account",
+    "deletion_blockers",
+    "deletion_checks",
+    "download_path",
+    "download_token",
+    "erasers",
+    "expire_export",
+    "export_file_path",
+    "exporters",
+    "is_deleted",
+    "latest_export",
+    "needs_reauthentication",
+    "purge_expired_exports",
+    "purge_expired_exports_task",
+    "record_download",
+    "register_deletion_check",
+    "register_eraser",
+    "register_exporter",
+    "request_data_export",
+    "send_account_deleted_email",
+    "unregister",
+    "write_export_zip",
+]

@@ -1,0 +1,45 @@
+"""Small request helpers every app needs: a safe ``next`` address, the client's IP and
+browser."""
+
+import ipaddress
+import logging
+
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+
+logger = logging.getLogger(__name__)
+
+NEXT_MAX_LENGTH = 500
+
+
+def safe_next(request: HttpRequest, value: str | None, default: str = "") -> str:
+    """``value`` if it is a path on this host (never another site, never ``//evil``), else
+    ``default``. Use it for every ``next`` taken from a form, a query or a Referer."""
+    if not value or len(value) > NEXT_MAX_LENGTH:
+        return default
+    if not value.startswith("/") or value.startswith("//") or value.startswith("/\\"):
+        return default
+    if not url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return default
+    return value
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's IP address: ``REMOTE_ADDR``, or — only when ``TRUSTED_PROXY_COUNT`` (the
+    ``ALLAUTH_TRUSTED_PROXY_COUNT`` setting) says that many proxies of ours sit in front —
+    the entry those proxies added to ``X-Forwarded-For``. The same rule allauth uses for its
+    rate limits, so a spoofed header is never believed. None when there is no usable one."""
+    from allauth.account.adapter import get_adapter
+
+    try:
+        return str(ipaddress.ip_address(get_adapter(request).get_client_ip(request)))
+    except (ValueError, PermissionDenied, ImproperlyConfigured):
+        logger.debug("No usable client IP address for a request", exc_info=True)
+        return None
+
+
+def user_agent(request: HttpRequest, max_length: int = 512) -> str:
+    return request.headers.get("user-agent", "")[:max_length]

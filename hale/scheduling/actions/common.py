@@ -1,0 +1,86 @@
+"""What every scheduling action shares: locks (specialist first, then appointment), the slot
+re-check inside the lock, the double-booking backstop, and small input checks."""
+
+import datetime as dt
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from hale.scheduling.errors import SchedulingError, SlotTaken
+from hale.scheduling.models import (
+    Appointment,
+)
+from hale.scheduling.slots import offered_slots, slot_is_offered
+from hale.specialists.models import Specialist
+
+logger = logging.getLogger(__name__)
+
+Status = Appointment.Status
+
+
+MAX_PROPOSAL_HOURS = 24 * 14
+REASON_MAX = 1000
+
+
+def lock_specialist(specialist: Specialist) -> Specialist:
+    return Specialist.objects.select_for_update().get(pk=specialist.pk)
+
+
+def lock_appointment(appointment: Appointment) -> Appointment:
+    return Appointment.objects.select_for_update().get(pk=appointment.pk)
+
+
+def is_offered(specialist, session_type, start: dt.datetime, *, now, exclude_id=None):
+    """Is ``start`` an offered slot for ``session_type`` right now? (Inside the lock.)"""
+    slots = offered_slots(
+        specialist,
+        session_type,
+        window_start=start - dt.timedelta(hours=1),
+        window_end=start + dt.timedelta(hours=1),
+        now=now,
+        exclude_appointment_id=exclude_id,
+    )
+    return slot_is_offered(slots, start)
+
+
+def overlaps_held_time(specialist, start, end, *, now, exclude_id=None) -> bool:
+    qs = Appointment.objects.blocking(now).filter(
+        specialist=specialist, start__lt=end, end__gt=start
+    )
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    return qs.exists()
+
+
+def save_booked(appointment: Appointment, *, update_fields=None) -> None:
+    """Save in a savepoint: the PostgreSQL exclusion constraint's IntegrityError (another
+    booking won the race) becomes SlotTaken and leaves the outer transaction usable."""
+    try:
+        with transaction.atomic():
+            if update_fields is None:
+                appointment.save()
+            else:
+                appointment.save(update_fields=update_fields)
+    except IntegrityError as exc:
+        if "appt_no_double_booking" in str(exc) or "exclusion" in str(exc).lower():
+            raise SlotTaken from exc
+        raise
+
+
+def clean_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX:
+        raise SchedulingError(_("Please keep the reason under 1,000 characters."))
+    return reason
+
+
+def check_own(specialist: Specialist, acting_user) -> None:
+    if specialist.user_id != acting_user.pk:
+        raise PermissionDenied
+
+
+def check_times(start: dt.time, end: dt.time) -> None:
+    if end <= start:
+        raise SchedulingError(_("The end time must be after the start time."))

@@ -1,0 +1,16 @@
+"""Scheduling's domain errors: a refusal with a message the user can read."""
+
+from django.utils.translation import gettext_lazy
+
+
+class SchedulingError(Exception):
+    """A request we refuse, with a message the user can read."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class SlotTaken(SchedulingError):
+    def __init__(self):
+        super().__init__(gettext_lazy("This time was just taken — please choose another."))

@@ -1,0 +1,52 @@
+"""Where apps above scheduling take part in it (see ``hale.core.hooks``).
+
+Matching decides who may take whom and keeps match profiles fresh; programs cover sessions;
+brands and listings set prices; payments decide what a new booking starts as. Each connects
+its receivers in its ``AppConfig.ready()``. Every hook runs inside the scheduling action's
+transaction (receivers that start work after commit use ``transaction.on_commit``).
+"""
+
+from hale.core.hooks import Hook
+
+booking_refusal = Hook(
+    "booking_refusal",
+    """``first(brand=, patient=, specialist=)``: a message (translatable) saying why
+    ``patient`` may not pick open times of ``specialist`` themselves, or None. Asked before
+    showing slots and again inside ``book_appointment``.""",
+)
+
+before_booking = Hook(
+    "before_booking",
+    """``call(patient=, specialist=, acting_user=)``, inside ``book_appointment`` with the
+    specialist locked: a receiver raises ``SchedulingError`` to refuse (e.g. the brand's
+    switching rule) or records what a booking starts (the care relationship).""",
+)
+
+appointment_booked = Hook(
+    "appointment_booked",
+    """``call(appointment=)`` once a booking is saved (before its event and notices); a
+    receiver may change the price (a program covering the session) with ``save``.""",
+)
+
+appointment_cancelled = Hook(
+    "appointment_cancelled",
+    """``call(appointment=)`` after a booking is cancelled (``cancelled_late`` is set).""",
+)
+
+schedule_changed = Hook(
+    "schedule_changed",
+    """``call(specialist_id=)`` whenever a specialist's free time may have changed
+    (availability, bookings, cancellations, reschedules, accepted proposals).""",
+)
+
+price_override = Hook(
+    "price_override",
+    """``first(session_type=, brand=)``: ``(amount_minor, currency)`` replacing the session
+    type's own price for a patient of ``brand``, or None.""",
+)
+
+initial_booking_status = Hook(
+    "initial_booking_status",
+    """``first(appointment=)``: the status a new booking starts in (e.g. pending payment), or
+    None for confirmed.""",
+)

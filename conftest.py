@@ -156,3 +156,54 @@ def _english_by_default():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def private_storage(settings, tmp_path):
+    """Uploads go to a throw-away private folder; MEDIA_ROOT is another (it must stay empty)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
+        },
+    }
+    return tmp_path / "private"
+
+
+@pytest.fixture
+def stored_files(private_storage, settings):
+    """Every file in private storage and MEDIA_ROOT, as paths relative to the test folder."""
+    root = private_storage.parent
+
+    def listing() -> list[str]:
+        found = []
+        for folder in (private_storage, settings.MEDIA_ROOT):
+            if folder.exists():
+                found += [str(p.relative_to(root)) for p in folder.rglob("*") if p.is_file()]
+        return sorted(found)
+
+    return listing
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that need a real service (``@pytest.mark.service("clamd")``) say so in the JUnit
+    report (a ``service`` property), so CI can check that none was skipped where it runs."""
+    for item in items:
+        for marker in item.iter_markers("service"):
+            item.user_properties.append(("service", marker.args[0]))
+
+
+@pytest.fixture(scope="session")
+def clamd_daemon():
+    """A real clamd with a test signature database (EICAR), for the whole session; tests
+    point ``CLAMD_SOCKET`` (or ``CLAMD_HOST``/``CLAMD_PORT``) at it. Skipped, with the
+    reason, only where clamd or sigtool is not installed."""
+    from tests import clamd
+
+    if reason := clamd.missing():
+        pytest.skip(reason)
+    daemon = clamd.ClamdDaemon().start()
+    yield daemon
+    daemon.stop()

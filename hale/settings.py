@@ -190,6 +190,19 @@ ICS_IMPORT_TIMEOUT = env_int("ICS_IMPORT_TIMEOUT", 10)
 ICS_IMPORT_MAX_BYTES = env_int("ICS_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 ICS_IMPORT_INTERVAL_MINUTES = env_int("ICS_IMPORT_INTERVAL_MINUTES", 30)
 
+# Virus scanning of uploads (hale.core.uploads) through a ClamAV daemon: a unix socket path
+# (CLAMD_SOCKET) or a host and port (CLAMD_HOST, CLAMD_PORT). Neither: files are not scanned.
+CLAMD_SOCKET = env_str("CLAMD_SOCKET", "").strip()
+CLAMD_HOST = env_str("CLAMD_HOST", "").strip()
+CLAMD_PORT = env_int("CLAMD_PORT", 3310)
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 60)
+if CLAMD_SOCKET and CLAMD_HOST:
+    raise ConfigError("Set CLAMD_SOCKET or CLAMD_HOST, not both")
+if not 1 <= CLAMD_PORT <= 65535:
+    raise ConfigError(f"CLAMD_PORT must be a TCP port (1-65535), got {CLAMD_PORT}")
+if CLAMD_TIMEOUT < 1:
+    raise ConfigError(f"CLAMD_TIMEOUT must be at least 1 second, got {CLAMD_TIMEOUT}")
+
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -46,3 +46,8 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+
+from hale.core.uploads.models import Upload  # noqa: E402  (the upload pipeline's model)
+
+__all__ = ["AuditEvent", "LapsingStatusMixin", "Upload"]

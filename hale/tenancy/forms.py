@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hale.core.hooks import Hook
-from hale.tenancy.models import Brand, SignInMethod
+from hale.core.uploads import TYPE_GROUPS, type_group_choices
+from hale.tenancy.models import UPLOAD_MAX_MB_LIMIT, Brand, SignInMethod
 
 signin_methods_chosen = Hook(
     "signin_methods_chosen",
@@ -49,6 +50,28 @@ class SignInMethodsField(forms.MultipleChoiceField):
         return [m for m in SignInMethod.values if m in chosen]
 
 
+class UploadTypeGroupsField(forms.MultipleChoiceField):
+    """``Brand.upload_type_groups`` as checkboxes; at least one, kept in catalogue order."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Files people may upload"))
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "The kinds of file patients, specialists and staff may send and share on your "
+                "portal. Hale checks each file's contents, not just its name."
+            ),
+        )
+        kwargs.setdefault("error_messages", {"required": _("Choose at least one kind of file.")})
+        super().__init__(choices=type_group_choices, **kwargs)
+
+    def clean(self, value):
+        chosen = set(super().clean(value))
+        return [key for key in TYPE_GROUPS if key in chosen]
+
+
 def clean_signin_methods_for(brand: Brand, methods: list[str]) -> list[str]:
     """The chosen methods, once every ``signin_methods_chosen`` receiver accepts them."""
     signin_methods_chosen.call(brand=brand, methods=methods)
@@ -59,6 +82,7 @@ class BrandAdminForm(forms.ModelForm):
     """Django admin's brand form, with the sign-in methods as checkboxes."""
 
     signin_methods = SignInMethodsField()
+    upload_type_groups = UploadTypeGroupsField()
 
     class Meta:
         model = Brand
@@ -77,6 +101,13 @@ class BrandSettingsForm(forms.ModelForm):
         choices=[(z, z) for z in sorted(zoneinfo.available_timezones())],
     )
     signin_methods = SignInMethodsField()
+    upload_max_mb = forms.IntegerField(
+        label=_("Largest upload (MB)"),
+        min_value=1,
+        max_value=UPLOAD_MAX_MB_LIMIT,
+        help_text=_("The largest file people may upload on your portal, in megabytes (1 to 50)."),
+    )
+    upload_type_groups = UploadTypeGroupsField()
 
     class Meta:
         model = Brand
@@ -94,6 +125,8 @@ class BrandSettingsForm(forms.ModelForm):
             "signin_methods",
             "require_mfa_for_staff",
             "require_mfa_for_specialists",
+            "upload_max_mb",
+            "upload_type_groups",
         ]
         widgets = {
             "colour_primary": ColourInput(),

@@ -2,9 +2,11 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from hale.core.uploads import DEFAULT_TYPE_GROUPS, UploadPolicy, validate_type_groups
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
 
@@ -32,6 +34,15 @@ def validate_signin_methods(value) -> None:
         raise ValidationError(
             _("Choose sign-in methods from the list, each at most once."), code="invalid"
         )
+
+
+def default_upload_type_groups() -> list[str]:
+    return list(DEFAULT_TYPE_GROUPS)
+
+
+# Bounds of ``Brand.upload_max_mb``: the pipeline reads a file to a temporary file before it
+# keeps it, and clamd must accept the largest (its StreamMaxLength).
+UPLOAD_MAX_MB_LIMIT = 50
 
 
 class Brand(models.Model):
@@ -108,6 +119,18 @@ class Brand(models.Model):
             "pages refuse."
         ),
     )
+    upload_max_mb = models.PositiveSmallIntegerField(
+        _("largest upload (MB)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(UPLOAD_MAX_MB_LIMIT)],
+        help_text=_("The largest file people may upload on this portal, in megabytes (1 to 50)."),
+    )
+    upload_type_groups = models.JSONField(
+        _("files people may upload"),
+        default=default_upload_type_groups,
+        validators=[validate_type_groups],
+        help_text=_("The kinds of file patients, specialists and staff may upload and share."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -125,6 +148,12 @@ class Brand(models.Model):
     def offers_signin(self, method: str) -> bool:
         """Whether patients may sign in to this portal with ``method`` (a SignInMethod)."""
         return method in (self.signin_methods or [])
+
+    def upload_policy(self) -> UploadPolicy:
+        """The limits ``hale.core.uploads.store_upload`` checks uploads on this brand with."""
+        return UploadPolicy.for_groups(
+            max_bytes=self.upload_max_mb * 1024 * 1024, groups=self.upload_type_groups
+        )
 
     @property
     def primary_domain(self) -> str | None:

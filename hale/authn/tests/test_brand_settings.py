@@ -18,12 +18,14 @@ LOOK = [
     "default_language",
     "default_time_zone",
     "support_email",
+    "upload_max_mb",
 ]
 
 
 def _post(client, brand, methods):
     data = {f: getattr(brand, f) for f in LOOK}
     data["signin_methods"] = methods
+    data["upload_type_groups"] = brand.upload_type_groups
     return client.post(f"/staff/brands/{brand.slug}/settings/", data)
 
 

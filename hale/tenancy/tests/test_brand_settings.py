@@ -21,9 +21,11 @@ def _data(brand, **changes):
             "default_language",
             "default_time_zone",
             "support_email",
+            "upload_max_mb",
         ]
     }
     data["signin_methods"] = brand.signin_methods
+    data["upload_type_groups"] = brand.upload_type_groups
     data.update(changes)
     return data
 
@@ -65,3 +67,45 @@ def test_staff_of_another_brand_gets_404_and_nothing_changes(staff_b, brand_a, c
     assert response.status_code == 404
     brand_a.refresh_from_db()
     assert brand_a.name == "Calm Minds"
+
+
+def test_staff_set_their_upload_limits_and_the_policy_follows(staff_a, brand_a, client_for):
+    assert brand_a.upload_max_mb == 10 and brand_a.upload_type_groups == ["images", "pdf"]
+    client = client_for(staff_a, "localhost")
+    page = client.get("/staff/brands/calm/settings/").content.decode()
+    assert "Largest upload (MB)" in page and "Plain text and CSV" in page
+
+    response = client.post(
+        "/staff/brands/calm/settings/",
+        _data(brand_a, upload_max_mb=25, upload_type_groups=["text", "pdf"]),
+    )
+
+    assert response.status_code == 302
+    brand_a.refresh_from_db()
+    assert brand_a.upload_max_mb == 25
+    assert brand_a.upload_type_groups == ["pdf", "text"]  # catalogue order
+    policy = brand_a.upload_policy()
+    assert policy.max_bytes == 25 * 1024 * 1024
+    assert policy.allowed_types == {"application/pdf", "text/plain", "text/csv"}
+    event = AuditEvent.objects.get(action="brand.settings_updated", actor=staff_a)
+    assert set(event.data["fields"]) == {"upload_max_mb", "upload_type_groups"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"upload_max_mb": 0}, "upload_max_mb"),
+        ({"upload_max_mb": 51}, "upload_max_mb"),
+        ({"upload_type_groups": []}, "upload_type_groups"),
+        ({"upload_type_groups": ["images", "executables"]}, "upload_type_groups"),
+    ],
+)
+def test_out_of_range_upload_limits_are_refused_and_nothing_changes(
+    staff_a, brand_a, client_for, changes, field
+):
+    client = client_for(staff_a, "localhost")
+    response = client.post("/staff/brands/calm/settings/", _data(brand_a, **changes))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    brand_a.refresh_from_db()
+    assert brand_a.upload_max_mb == 10 and brand_a.upload_type_groups == ["images", "pdf"]

@@ -149,6 +149,16 @@ def client_for():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rate limits (e.g. denied-access audit rows) and
+    remembered counts must not carry over from another test's users, whose ids repeat."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default():
     """Each test starts in English: a request in Spanish leaves that language active on the
     thread (LocaleMiddleware does not reset it), which would leak into the next test."""

@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "hale.accounts.middleware.PortalAccessMiddleware",
     "hale.legal.middleware.ConsentGateMiddleware",
     "hale.core.middleware.TimezoneMiddleware",
+    "hale.core.access.DeniedAccessMiddleware",
 ]
 
 ROOT_URLCONF = "hale.urls_platform"
@@ -182,6 +183,8 @@ if TESTING:
         }
     }
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
+# Denied object accesses (404 for another person's or brand's object) audited per person a minute.
+DENIED_AUDIT_PER_MINUTE = env_int("DENIED_AUDIT_PER_MINUTE", 30)
 
 # Busy-time import from external calendars (hale.scheduling.busy_import). Private and
 # loopback addresses are refused unless DEBUG or tests allow them (never in production).

@@ -1,0 +1,40 @@
+"""Scoped reads of the accounts app.
+
+``patient_record`` is the one answer to "the patient record of this user on this brand":
+every portal page, action and template tag asks it instead of filtering ``Patient`` itself,
+so disabled portal access (staff switched it off) is respected everywhere alike.
+"""
+
+from django.http import Http404, HttpRequest
+
+from hale.accounts.models import Patient
+
+
+def patient_record(user, brand, *, include_disabled: bool = False) -> Patient | None:
+    """``user``'s patient record on ``brand``, or None (guests, the platform host, no record,
+    or portal access disabled — unless ``include_disabled``: staff-facing and account-level
+    pages that must still see the record)."""
+    if brand is None or user is None or not getattr(user, "is_authenticated", False):
+        return None
+    records = Patient.objects.filter(brand=brand, user=user)
+    if not include_disabled:
+        records = records.filter(portal_enabled=True)
+    return records.first()
+
+
+def request_patient(request: HttpRequest) -> Patient | None:
+    """:func:`patient_record` for the request's user and brand, remembered on the request."""
+    if not hasattr(request, "_hale_patient"):
+        request._hale_patient = patient_record(
+            getattr(request, "user", None), getattr(request, "brand", None)
+        )
+    return request._hale_patient
+
+
+def access_patient_record(user, brand) -> Patient:
+    """:func:`patient_record`, or 404 for anyone without one (a page of the patient portal
+    that someone without a record opened; no object id was asked for, so nothing to audit)."""
+    patient = patient_record(user, brand)
+    if patient is None:
+        raise Http404
+    return patient

@@ -29,15 +29,20 @@ run: install  ## Migrate SQLite, load demo data, serve every portal with its wor
 	.venv/bin/python manage.py seed_demo
 	.venv/bin/python manage.py serve
 
+# Test processes in parallel (pytest-xdist): "auto" is one per CPU; 0 runs in this process.
+PYTEST_WORKERS ?= auto
+
 test: install  ## The whole suite (browser tests skip only where no Chromium exists)
-	.venv/bin/pytest $(PYTEST_ARGS)
+	.venv/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install  ## Benchmarks; writes bench/results.json
 	.venv/bin/python bench/run.py
 
-lint: install
+lint: install  ## ruff, the import layers, and mypy
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
+	.venv/bin/mypy
 
 format: install
 	.venv/bin/ruff check --fix .

@@ -153,8 +153,16 @@ def _empty_cache():
     """Each test starts with an empty cache: rate limits (e.g. denied-access audit rows) and
     remembered counts must not carry over from another test's users, whose ids repeat."""
     from django.core.cache import cache
+    from django.core.cache.backends.redis import RedisCache
 
-    cache.clear()
+    if isinstance(cache, RedisCache):
+        # Only this test process's keys: parallel workers share the Redis database.
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
     yield
 
 

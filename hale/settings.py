@@ -151,18 +151,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, channels, tasks -----------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+# Parallel test processes (pytest-xdist) share one Redis: each keeps to its own keys.
+REDIS_PREFIX = "hale" + (env_str("PYTEST_XDIST_WORKER", "") if TESTING else "")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "hale",
+            "KEY_PREFIX": REDIS_PREFIX,
         }
     }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "hale"},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": REDIS_PREFIX},
         }
     }
 else:

@@ -148,21 +148,27 @@ def client_for():
     return make
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache: rate limits (e.g. denied-access audit rows) and
-    remembered counts must not carry over from another test's users, whose ids repeat."""
-    from django.core.cache import cache
+def clear_cache() -> None:
+    """Empty this test process's cache. Use it instead of ``cache.clear()``: on Redis that
+    flushes the whole database, which parallel test processes (pytest-xdist) share."""
+    from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
+    cache = caches["default"]  # the backend itself: ``django.core.cache.cache`` is a proxy
     if isinstance(cache, RedisCache):
-        # Only this test process's keys: parallel workers share the Redis database.
         client = cache._cache.get_client(write=True)
         keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
         if keys:
             client.delete(*keys)
     else:
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rate limits (e.g. denied-access audit rows) and
+    remembered counts must not carry over from another test's users, whose ids repeat."""
+    clear_cache()
     yield
 
 

@@ -6,9 +6,8 @@ import time
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
-from django.core.cache import cache
 
-from conftest import PASSWORD
+from conftest import PASSWORD, clear_cache
 
 
 def totp_code(secret: str, at: float | None = None) -> str:
@@ -36,5 +35,5 @@ def enrol_totp(client) -> tuple[str, list[str]]:
     user_id = client.session["_auth_user_id"]
     rc = Authenticator.objects.get(user_id=user_id, type=Authenticator.Type.RECOVERY_CODES)
     # A code is accepted once per period: let the next sign-in reuse the current one.
-    cache.clear()
+    clear_cache()
     return secret, RecoveryCodes(rc).get_unused_codes()

@@ -1,8 +1,6 @@
 """Django admin signs in through allauth's rate-limited sign-in."""
 
-from django.core.cache import cache
-
-from conftest import PASSWORD, HostClient
+from conftest import PASSWORD, HostClient, clear_cache
 from hale.accounts.tests.security_helpers import sign_in
 
 
@@ -28,7 +26,7 @@ def test_signed_in_non_operators_are_refused_at_the_admin_login(client_for, staf
 
 
 def test_repeated_failed_sign_ins_are_throttled(operator):
-    cache.clear()
+    clear_cache()
     client = HostClient("localhost")
     for _ in range(5):
         response = sign_in(client, operator.email, "wrong-password")
@@ -38,4 +36,4 @@ def test_repeated_failed_sign_ins_are_throttled(operator):
     assert response.status_code == 200
     assert "Too many failed login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
-    cache.clear()
+    clear_cache()

@@ -7,9 +7,8 @@ from urllib.parse import unquote
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
-from django.core.cache import cache
 
-from conftest import HostClient
+from conftest import HostClient, clear_cache
 from hale.accounts.models import UserSession
 from hale.accounts.tests.security_helpers import (
     enrol_totp,
@@ -188,7 +187,7 @@ def test_without_a_requirement_two_factor_can_be_turned_off(staff_a):
     client = _signed_in(staff_a, "localhost")
     enrol_totp(client)
     reauthenticate(client)
-    cache.clear()
+    clear_cache()
     response = client.post("/accounts/2fa/totp/deactivate/")
     assert response.status_code == 302
     assert not Authenticator.objects.filter(user=staff_a, type="totp").exists()

@@ -5,8 +5,8 @@ import re
 import pytest
 from allauth.socialaccount.models import SocialApp
 from django.core import mail
-from django.core.cache import cache
 
+from conftest import clear_cache
 from hale.authn.models import BrandIdentityProvider
 
 MAGIC_LINK = re.compile(r"https?://([^/\s]+)/accounts/magic-link/([A-Za-z0-9_-]+)/")
@@ -16,9 +16,9 @@ EMAIL_METHODS = ["email_code", "magic_link", "oidc"]
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """allauth keeps rate-limit counters in the cache (local memory in tests): start clean."""
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
 
 
 @pytest.fixture

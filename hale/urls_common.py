@@ -5,7 +5,7 @@ from django.conf.urls.static import static
 from django.urls import include, path
 
 from hale.accounts import urls as accounts
-from hale.accounts import views_account
+from hale.accounts.views import account as views_account
 from hale.notifications import urls as notifications
 
 urlpatterns = [

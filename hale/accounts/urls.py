@@ -3,7 +3,11 @@ onboarding on brand hosts, patient records in the staff back office."""
 
 from django.urls import path
 
-from hale.accounts import views_account, views_data, views_invite, views_onboarding, views_staff
+from hale.accounts.views import account as views_account
+from hale.accounts.views import data as views_data
+from hale.accounts.views import invite as views_invite
+from hale.accounts.views import onboarding as views_onboarding
+from hale.accounts.views import staff as views_staff
 
 # Every host. The data-rights paths come first, so ``account/data/`` is not taken for an
 # account page.

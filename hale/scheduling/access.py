@@ -108,7 +108,7 @@ def access_session_type(specialist: Specialist, session_type_id, *, active_only=
 
 def proposable_patients(specialist: Specialist) -> QuerySet[Patient]:
     """Patients ``specialist`` may propose a session to: those who have booked with them
-    before or asked them for times (care relationships, a later issue, will widen this)."""
+    before or asked them for times."""
     return (
         Patient.objects.filter(
             Q(appointments__specialist=specialist)

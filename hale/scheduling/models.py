@@ -48,7 +48,7 @@ class SessionType(models.Model):
 
     ``price_minor``/``currency`` is the specialist's default price. The price a patient pays
     is worked out by ``hale.scheduling.pricing.session_price(session_type, brand)``: the seam
-    where per-brand listing prices (issue 4) will override it.
+    where a brand's listing price overrides it (the ``price_override`` hook).
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

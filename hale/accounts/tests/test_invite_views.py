@@ -12,7 +12,7 @@ from django.utils import timezone
 from conftest import PASSWORD, make_user
 from hale.accounts import invitations
 from hale.accounts.models import Patient, PortalInvitation, User
-from hale.accounts.views_invite import SESSION_KEY
+from hale.accounts.views.invite import SESSION_KEY
 from hale.core.models import AuditEvent
 from hale.core.tokens import hash_token
 

@@ -11,8 +11,7 @@ HOME_LIMIT = 12
 
 @register.simple_tag(takes_context=True)
 def bookable_specialists(context):
-    """Specialists the viewer's brand lets patients book (one query; issue 4 replaces the
-    home list with proper discovery)."""
+    """Specialists the viewer's brand lets patients book, for a short home list (one query)."""
     request = context.get("request")
     brand = getattr(request, "brand", None)
     if brand is None:

@@ -16,7 +16,7 @@ from hale.notifications.email import absolute_url
 from hale.scheduling import access, actions, busy_sync, feeds
 from hale.scheduling.forms import BusySourceForm, PreferencesForm
 from hale.scheduling.models import CalendarFeed
-from hale.scheduling.views_practice import _platform_only, _specialist
+from hale.scheduling.views.practice import _platform_only, _specialist
 
 NEW_FEED_SESSION_KEY = "scheduling_new_feed_token"
 

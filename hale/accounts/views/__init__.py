@@ -1,0 +1,1 @@
+"""Account views by portal and concern: account, data rights, invitations, onboarding, staff."""

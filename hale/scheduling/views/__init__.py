@@ -1,0 +1,1 @@
+"""Scheduling views by portal: patient, practice (the specialist's), calendars."""

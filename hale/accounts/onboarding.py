@@ -10,20 +10,19 @@ the flow (``AccountAdapter.get_login_redirect_url``) and the home page offers to
 
 import datetime
 import re
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hale.accounts.actions import update_preferences
 from hale.accounts.models import Patient, PortalInvitation, User, validate_time_zone
 from hale.core import audit
+from hale.core.steps import Step, StepFlow
 from hale.tenancy.models import Brand
 
 # A brand that lists this in ``Brand.features`` asks patients for their date of birth.
@@ -32,39 +31,22 @@ OLDEST_AGE_YEARS = 130
 BRAND_URLCONF = "hale.urls_brand"
 
 
-@dataclass(frozen=True)
-class Step:
-    key: str
-    title: str | Promise
-    number: int
-
-
-STEPS: tuple[Step, ...] = (
+FLOW = StepFlow(
     Step("about", gettext_lazy("About you"), 1),
     Step("time-zone", gettext_lazy("Your time zone"), 2),
     Step("language", gettext_lazy("Your language"), 3),
     Step("next", gettext_lazy("What happens next"), 4),
 )
-STEP_KEYS = tuple(step.key for step in STEPS)
-FIRST_STEP = STEP_KEYS[0]
-FINAL_STEP = STEP_KEYS[-1]
+STEPS = FLOW.steps
+STEP_KEYS = FLOW.keys
+FIRST_STEP = FLOW.first
+FINAL_STEP = FLOW.last
+get_step = FLOW.get
+next_step = FLOW.next
+previous_step = FLOW.previous
 NAME_MAX_LENGTH = Patient._meta.get_field("full_name").max_length
 PHONE_MAX_LENGTH = Patient._meta.get_field("phone").max_length
 _PHONE_RE = re.compile(r"^\+?[0-9(][0-9 ().\-]{5,24}$")
-
-
-def get_step(key: str) -> Step | None:
-    return next((step for step in STEPS if step.key == key), None)
-
-
-def next_step(key: str) -> str:
-    index = STEP_KEYS.index(key)
-    return STEP_KEYS[min(index + 1, len(STEP_KEYS) - 1)]
-
-
-def previous_step(key: str) -> str | None:
-    index = STEP_KEYS.index(key)
-    return STEP_KEYS[index - 1] if index > 0 else None
 
 
 def resume_step(patient: Patient) -> str:

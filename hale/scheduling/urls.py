@@ -3,9 +3,8 @@ availability and calendar feeds under /practice/schedule/."""
 
 from django.urls import path
 
-from hale.scheduling.views import calendars
+from hale.scheduling.views import calendars, practice
 from hale.scheduling.views import patient as views_patient
-from hale.scheduling.views import practice
 
 patient_urlpatterns = [
     path("appointments/", views_patient.appointment_list, name="appointment_list"),

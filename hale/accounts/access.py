@@ -25,10 +25,10 @@ def patient_record(user, brand, *, include_disabled: bool = False) -> Patient | 
 def request_patient(request: HttpRequest) -> Patient | None:
     """:func:`patient_record` for the request's user and brand, remembered on the request."""
     if not hasattr(request, "_hale_patient"):
-        request._hale_patient = patient_record(
+        request._hale_patient = patient_record(  # type: ignore[attr-defined]  # per-request memo
             getattr(request, "user", None), getattr(request, "brand", None)
         )
-    return request._hale_patient
+    return request._hale_patient  # type: ignore[attr-defined]
 
 
 def access_patient_record(user, brand) -> Patient:

@@ -5,6 +5,7 @@ import zoneinfo
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 PHONE = re.compile(r"^\+?[0-9 ()./-]{4,31}$")
@@ -42,7 +43,7 @@ class ProfileForm(forms.Form):
         return phone
 
 
-def _zone_choices() -> list[tuple[str, str]]:
+def _zone_choices() -> list[tuple[str, str | Promise]]:
     return [("", _("The time zone of my browser"))] + [
         (zone, zone.replace("_", " ")) for zone in sorted(zoneinfo.available_timezones())
     ]

@@ -39,7 +39,7 @@ from hale.core.tokens import hash_token, new_token, plausible_token
 from hale.notifications.actions import notify
 from hale.notifications.email import (
     brand_email_context,
-    from_address,
+    branded_message,
     portal_url,
     recipient_locale,
 )
@@ -567,17 +567,7 @@ def render_invitation_email(invitation: PortalInvitation, token: str) -> EmailMu
         ctx["subject"] = subject
         text = render_to_string("emails/invitation/body.txt", ctx).strip() + "\n"
         html = render_to_string("emails/invitation/body.html", ctx)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=from_address(brand),
-        to=[invitation.email],
-        headers={"Auto-Submitted": "auto-generated"},
-        reply_to=[brand.support_email] if brand.support_email else [],
-    )
-    message.attach_alternative(html, "text/html")
-    message.hale_brand_id = brand.pk  # read by the dev outbox
-    return message
+    return branded_message(brand, to=invitation.email, subject=subject, text=text, html=html)
 
 
 @retrying_task(queue_name="email")

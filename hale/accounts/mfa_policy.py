@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from allauth.mfa.models import Authenticator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -112,7 +112,7 @@ class MfaRequiredMiddleware:
             return JsonResponse(
                 {"detail": _("Set up two-factor authentication to continue.")}, status=403
             )
-        response = redirect("mfa_index")
+        response: HttpResponse | HttpResponseRedirect = redirect("mfa_index")
         if request.headers.get("HX-Request"):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = redirect("mfa_index").url

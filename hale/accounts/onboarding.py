@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from hale.accounts.actions import update_preferences
 from hale.accounts.models import Patient, PortalInvitation, User, validate_time_zone
 from hale.core import audit
+from hale.core.models import max_length
 from hale.core.steps import Step, StepFlow
 from hale.tenancy.models import Brand
 
@@ -44,8 +45,8 @@ FINAL_STEP = FLOW.last
 get_step = FLOW.get
 next_step = FLOW.next
 previous_step = FLOW.previous
-NAME_MAX_LENGTH = Patient._meta.get_field("full_name").max_length
-PHONE_MAX_LENGTH = Patient._meta.get_field("phone").max_length
+NAME_MAX_LENGTH = max_length(Patient, "full_name")
+PHONE_MAX_LENGTH = max_length(Patient, "phone")
 _PHONE_RE = re.compile(r"^\+?[0-9(][0-9 ().\-]{5,24}$")
 
 

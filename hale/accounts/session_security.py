@@ -129,13 +129,13 @@ class SessionSecurityMiddleware:
         state, row = check_session(request.session, user, with_mfa_rule=platform)
         if state is State.UNTRACKED:
             row = sessions.start_user_session(request=request, user=user)
-        elif state is not State.OK:
+        elif state is not State.OK or row is None:
             return self._sign_out(request, state)
         elif row.session_key_hash != sessions.hash_session_key(request.session.session_key):
             # The key was cycled within the session (e.g. update_session_auth_hash).
             row.session_key_hash = sessions.hash_session_key(request.session.session_key)
             row.save(update_fields=["session_key_hash"])
-        request.user_session = row
+        request.user_session = row  # type: ignore[attr-defined]  # read by the sessions page
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):

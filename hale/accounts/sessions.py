@@ -136,7 +136,7 @@ def end_other_sessions(
     keep = None
     if request is not None and getattr(request.user, "pk", None) == user.pk:
         keep = current_session_id(request)
-    if keep is not None:
+    if keep is not None and request is not None:
         others = others.exclude(uuid=keep)
         # The key may just have been cycled (update_session_auth_hash): keep the hash current.
         UserSession.objects.filter(uuid=keep, user=user).update(
@@ -192,7 +192,7 @@ def record_activity(*, request: HttpRequest, row: UserSession, force: bool = Fal
     if not force and now - last < ACTIVITY_RESOLUTION:
         return False
     session[ACTIVE_AT_KEY] = now
-    fields = {"last_seen_at": timezone.now()}
+    fields: dict[str, object] = {"last_seen_at": timezone.now()}
     if not row.host:
         # A row made without a real request (a test client's force_login).
         fields["host"] = _host(request)

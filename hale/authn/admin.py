@@ -41,7 +41,15 @@ class MagicLinkAdmin(admin.ModelAdmin):
     list_select_related = ["brand"]
     search_fields = ["email"]
     fields = ["brand", "user", "email", "created_at", "expires_at", "email_sent_at", "used_at"]
-    readonly_fields = fields
+    readonly_fields = (
+        "brand",
+        "user",
+        "email",
+        "created_at",
+        "expires_at",
+        "email_sent_at",
+        "used_at",
+    )
 
     def has_add_permission(self, request) -> bool:
         return False

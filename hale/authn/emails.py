@@ -9,7 +9,7 @@ from hale.authn.methods import local_signup_open
 from hale.authn.models import MagicLink
 from hale.notifications.email import (
     brand_email_context,
-    from_address,
+    branded_message,
     portal_url,
     recipient_locale,
 )
@@ -21,17 +21,7 @@ def _message(*, brand: Brand, to: str, folder: str, ctx: dict) -> EmailMultiAlte
     ctx["subject"] = subject
     text = render_to_string(f"emails/{folder}/body.txt", ctx).strip() + "\n"
     html = render_to_string(f"emails/{folder}/body.html", ctx)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=from_address(brand),
-        to=[to],
-        headers={"Auto-Submitted": "auto-generated"},
-        reply_to=[brand.support_email] if brand.support_email else [],
-    )
-    message.attach_alternative(html, "text/html")
-    message.hale_brand_id = brand.pk  # read by the dev outbox
-    return message
+    return branded_message(brand, to=to, subject=subject, text=text, html=html)
 
 
 def _url(name: str, brand: Brand, base_url: str, *args) -> str:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from hale.authn.access import magic_link_for_token
 from hale.authn.actions import MagicLinkError, request_magic_link, use_magic_link
 from hale.authn.forms import MagicLinkRequestForm
-from hale.core.http import safe_next
+from hale.core.http import BrandRequest, safe_next
 
 # Problem codes and the status they answer with: gone for good, or never ours.
 PROBLEM_STATUS = {"invalid": 404, "used": 410, "expired": 410}
@@ -31,7 +31,7 @@ def _problem(request: HttpRequest, error: MagicLinkError) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def magic_link_request(request: HttpRequest) -> HttpResponse:
+def magic_link_request(request: BrandRequest) -> HttpResponse:
     """Ask for a sign-in link. The answer is the same whether or not the email has an
     account; asking is rate-limited per address and per IP."""
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
@@ -65,7 +65,7 @@ def magic_link_sent(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def magic_link(request: HttpRequest, token: str) -> HttpResponse:
+def magic_link(request: BrandRequest, token: str) -> HttpResponse:
     """The emailed link. GET shows "Continue signing in" and never spends the token (mail
     scanners open links); the POST spends it and signs the person in."""
     if request.method == "GET":

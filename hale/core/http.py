@@ -3,10 +3,17 @@ browser."""
 
 import ipaddress
 import logging
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+    from hale.accounts.models import User
+    from hale.tenancy.models import Brand
 
 logger = logging.getLogger(__name__)
 
@@ -43,3 +50,31 @@ def client_ip(request: HttpRequest) -> str | None:
 
 def user_agent(request: HttpRequest, max_length: int = 512) -> str:
     return request.headers.get("user-agent", "")[:max_length]
+
+
+# The request as Hale's middleware leaves it, for type-checking views. These classes are only
+# annotations (the object is Django's own request): TenantMiddleware sets ``brand`` (None on
+# the platform host) and ``portal``; django-htmx sets ``htmx``; views behind a sign-in check
+# see a ``User``.
+class PortalRequest(HttpRequest):
+    brand: "Brand | None"
+    portal: str | None
+    htmx: "HtmxDetails"
+
+
+class BrandRequest(PortalRequest):
+    """A request on a brand's portal host (the views of ``hale.urls_brand``)."""
+
+    brand: "Brand"
+
+
+class SignedInRequest(PortalRequest):
+    """A request of a signed-in user on either host (a view behind ``login_required``)."""
+
+    user: "User"
+
+
+class PatientRequest(BrandRequest):
+    """A signed-in user's request on a brand's portal host."""
+
+    user: "User"

@@ -1,4 +1,5 @@
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -10,12 +11,17 @@ class LapsingStatusMixin:
     the model defines ``effective_status(now=None)`` from its timestamps, so the status is
     right even when no worker has run; templates read ``current_status`` and its label."""
 
+    Status: type[models.TextChoices]
+
+    def effective_status(self, now=None) -> str:
+        raise NotImplementedError
+
     @property
     def current_status(self) -> str:
         return self.effective_status()
 
     @property
-    def current_status_label(self) -> str:
+    def current_status_label(self) -> "StrOrPromise":
         return self.Status(self.effective_status()).label
 
 
@@ -50,4 +56,16 @@ class AuditEvent(models.Model):
 
 from hale.core.uploads.models import Upload  # noqa: E402  (the upload pipeline's model)
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 __all__ = ["AuditEvent", "LapsingStatusMixin", "Upload"]
+
+
+def max_length(model: type[models.Model], field_name: str) -> int:
+    """The ``max_length`` of a model's character field, for validating before a write."""
+    field = model._meta.get_field(field_name)
+    length = getattr(field, "max_length", None)
+    if not isinstance(length, int):
+        raise TypeError(f"{model.__name__}.{field_name} has no max_length")
+    return length

@@ -30,4 +30,4 @@ def get_private_storage():
 @receiver(setting_changed)
 def _forget_private_storage(*, setting, **kwargs) -> None:
     if setting == "STORAGES":
-        private_storage._wrapped = empty
+        private_storage._wrapped = empty  # type: ignore[assignment]  # LazyObject reset

@@ -4,11 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from hale.core.http import BrandRequest
 from hale.helpcenter.access import featured_articles
 from hale.tenancy.access import staff_brands
 
 
-def patient_home(request: HttpRequest) -> HttpResponse:
+def patient_home(request: BrandRequest) -> HttpResponse:
     """The brand's front page; signed-in patients see their dashboard."""
     return render(request, "patient/home.html", {"articles": featured_articles(request.brand)})
 

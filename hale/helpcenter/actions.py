@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 
 from hale.core import audit
 from hale.core.markdown import clean_markdown_document, render_markdown
+from hale.core.models import max_length
 from hale.helpcenter.models import Article
 from hale.tenancy.access import staff_brands
 from hale.tenancy.models import Brand
 
-SLUG_MAX_LENGTH = Article._meta.get_field("slug").max_length
-TITLE_MAX_LENGTH = Article._meta.get_field("title").max_length
-SUMMARY_MAX_LENGTH = Article._meta.get_field("summary").max_length
+SLUG_MAX_LENGTH = max_length(Article, "slug")
+TITLE_MAX_LENGTH = max_length(Article, "title")
+SUMMARY_MAX_LENGTH = max_length(Article, "summary")
 POSITION_MAX = 32767
 CONTENT_FIELDS = ["title", "slug", "summary", "body_markdown", "language", "position"]
 
@@ -36,17 +37,19 @@ def _check_staff(user, brand: Brand) -> None:
 
 
 def _slug_taken(brand: Brand, slug: str, exclude_pk: int | None) -> bool:
-    return Article.objects.filter(brand=brand, slug=slug).exclude(pk=exclude_pk).exists()
+    others = Article.objects.filter(brand=brand, slug=slug)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    return others.exists()
 
 
 def _free_slug(brand: Brand, title: str, exclude_pk: int | None) -> str:
     """A slug made from the title, with -2, -3… appended until it is unused on the brand."""
     base = slugify(title)[: SLUG_MAX_LENGTH - 4].strip("-") or "article"
-    taken = set(
-        Article.objects.filter(brand=brand, slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
+    similar = Article.objects.filter(brand=brand, slug__startswith=base)
+    if exclude_pk is not None:
+        similar = similar.exclude(pk=exclude_pk)
+    taken = set(similar.values_list("slug", flat=True))
     candidate, n = base, 1
     while candidate in taken:
         n += 1

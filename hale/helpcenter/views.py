@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from hale.core.http import BrandRequest
 from hale.core.markdown import MAX_MARKDOWN_LENGTH, render_markdown
 from hale.helpcenter import access, actions
 from hale.helpcenter.forms import ArticleForm
@@ -21,7 +22,7 @@ from hale.tenancy.access import access_staff_brand
 
 
 @require_safe
-def help_index(request: HttpRequest) -> HttpResponse:
+def help_index(request: BrandRequest) -> HttpResponse:
     """Every published article in the reader's language, or the results of a search."""
     query = access.normalise_query(request.GET.get("q"))
     if query:
@@ -42,7 +43,7 @@ def help_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def help_article(request: HttpRequest, slug: str) -> HttpResponse:
+def help_article(request: BrandRequest, slug: str) -> HttpResponse:
     article = access.access_article(request.brand, slug)
     return render(request, "helpcenter/article.html", {"article": article})
 

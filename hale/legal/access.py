@@ -103,7 +103,7 @@ class ConsentStatus:
         """Current documents the user has not accepted (empty for non-patients)."""
         if not self.is_patient:
             return []
-        return [d for d in self.documents if not d.accepted]
+        return [d for d in self.documents if not getattr(d, "accepted", False)]
 
     @property
     def needs_consent(self) -> bool:
@@ -141,7 +141,7 @@ def consent_status(request: HttpRequest, *, refresh: bool = False) -> ConsentSta
     cached = getattr(request, "_hale_consent_status", None)
     if cached is None or refresh:
         cached = consent_status_for(user, brand)
-        request._hale_consent_status = cached
+        request._hale_consent_status = cached  # type: ignore[attr-defined]  # per-request memo
     return cached
 
 

@@ -19,15 +19,16 @@ from django.utils.translation import gettext as _
 
 from hale.core import audit
 from hale.core.markdown import clean_markdown_document, render_markdown
+from hale.core.models import max_length
 from hale.legal.models import LegalAcceptance, LegalDocument
 from hale.tenancy.access import staff_brands
 from hale.tenancy.models import Brand
 
 logger = logging.getLogger(__name__)
 
-TITLE_MAX_LENGTH = LegalDocument._meta.get_field("title").max_length
-SUMMARY_MAX_LENGTH = LegalDocument._meta.get_field("change_summary").max_length
-USER_AGENT_MAX_LENGTH = LegalAcceptance._meta.get_field("user_agent").max_length
+TITLE_MAX_LENGTH = max_length(LegalDocument, "title")
+SUMMARY_MAX_LENGTH = max_length(LegalDocument, "change_summary")
+USER_AGENT_MAX_LENGTH = max_length(LegalAcceptance, "user_agent")
 
 
 class LegalError(ValidationError):

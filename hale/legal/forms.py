@@ -71,7 +71,7 @@ class ConsentSignupForm(forms.Form):
             }
         field.error_messages["required"] = message
 
-    @property
+    @property  # type: ignore[override]  # allauth re-reads it after adding fields
     def field_order(self) -> list[str]:
         """allauth's own order (its ``SIGNUP_FIELDS``), then any other field, then consent:
         allauth re-applies this after it adds the password fields."""

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from hale.core.http import client_ip, safe_next, user_agent
+from hale.core.http import BrandRequest, client_ip, safe_next, user_agent
 from hale.core.markdown import MAX_MARKDOWN_LENGTH, render_markdown
 from hale.legal import access, actions
 from hale.legal.forms import LegalDocumentForm
@@ -29,7 +29,7 @@ def _brand_only(request: HttpRequest) -> None:
 
 
 @require_safe
-def document(request: HttpRequest, kind: str, version: int | None = None) -> HttpResponse:
+def document(request: BrandRequest, kind: str, version: int | None = None) -> HttpResponse:
     """A published version of the brand's Terms or Privacy Policy (the current one by
     default), with links to the others."""
     _brand_only(request)
@@ -51,7 +51,7 @@ def document(request: HttpRequest, kind: str, version: int | None = None) -> Htt
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def accept(request: HttpRequest) -> HttpResponse:
+def accept(request: BrandRequest) -> HttpResponse:
     """The current documents a patient has not accepted yet, with one "I accept" button.
 
     The form names the versions it showed: if staff publish another one meanwhile, the

@@ -75,7 +75,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         if event.get("portal") != self.portal:
             return False
         if self.portal == PATIENT:
-            return event.get("brand_id") == self.brand.pk
+            return self.brand is not None and event.get("brand_id") == self.brand.pk
         return True
 
     async def notification_created(self, event: dict) -> None:

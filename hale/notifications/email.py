@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from hale.notifications.kinds import PATIENT
+from hale.tenancy.models import Brand
 
 # The platform's own look (matches the defaults in hale.css).
 PLATFORM_THEME = {
@@ -200,16 +201,23 @@ def render_notification_email(
         ctx["subject"] = subject = " ".join(subject.split())
         text = render_to_string(_templates(kind, "body.txt"), ctx).strip() + "\n"
         html = render_to_string(_templates(kind, "body.html"), ctx)
-    headers = {"Auto-Submitted": "auto-generated"}
+    return branded_message(theme_brand, to=user.email, subject=subject, text=text, html=html)
+
+
+def branded_message(
+    brand: Brand | None, *, to: str, subject: str, text: str, html: str
+) -> EmailMultiAlternatives:
+    """An automatic email from ``brand`` (the platform's sender when None): its From and
+    Reply-To, a text and an HTML part, marked auto-generated and tagged for the dev outbox."""
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        from_email=from_address(theme_brand),
-        to=[user.email],
-        headers=headers,
-        reply_to=[theme_brand.support_email] if theme_brand and theme_brand.support_email else [],
+        from_email=from_address(brand),
+        to=[to],
+        headers={"Auto-Submitted": "auto-generated"},
+        reply_to=[brand.support_email] if brand is not None and brand.support_email else [],
     )
     message.attach_alternative(html, "text/html")
     # Read by the dev outbox (never sent anywhere): which brand this email belongs to.
-    message.hale_brand_id = theme_brand.pk if theme_brand else None
+    message.hale_brand_id = brand.pk if brand is not None else None  # type: ignore[attr-defined]
     return message

@@ -18,7 +18,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hale.core.http import safe_next
+from hale.core.http import PortalRequest, safe_next
 from hale.notifications import access, actions
 from hale.notifications.forms import AnnouncementForm, PreferencesForm
 from hale.notifications.kinds import all_kinds
@@ -54,7 +54,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_mark_read(request: HttpRequest, notification_uuid: UUID) -> HttpResponse:
+def notification_mark_read(request: PortalRequest, notification_uuid: UUID) -> HttpResponse:
     brand, portal = access.scope_for_request(request)
     notification = access.access_notification(
         request.user, notification_uuid, brand=brand, portal=portal
@@ -182,7 +182,7 @@ def dev_outbox_email(request: HttpRequest, email_uuid: UUID) -> HttpResponse:
 
 # The email's own HTML, framed by the detail page: no scripts, no plugins, no forms, an opaque
 # origin (sandbox), inline styles allowed because that is how emails are styled.
-EMAIL_HTML_CSP = {
+EMAIL_HTML_CSP: dict[str, list[str]] = {
     "default-src": [CSP.NONE],
     "style-src": [CSP.UNSAFE_INLINE],
     "img-src": ["http:", "https:", "data:"],

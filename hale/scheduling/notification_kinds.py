@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hale.notifications.kinds import PATIENT, PLATFORM, Kind, register
 
-_BOTH = {"portals": (PATIENT, PLATFORM)}
+_BOTH = (PATIENT, PLATFORM)
 
 APPOINTMENT_BOOKED = register(
     Kind(
@@ -16,7 +16,7 @@ APPOINTMENT_BOOKED = register(
         label=_("Appointment booked"),
         description=_("When a session is booked."),
         order=50,
-        **_BOTH,
+        portals=_BOTH,
     )
 )
 APPOINTMENT_PROPOSED = register(
@@ -25,7 +25,7 @@ APPOINTMENT_PROPOSED = register(
         label=_("Appointment proposed"),
         description=_("When a specialist proposes a session time."),
         order=51,
-        **_BOTH,
+        portals=_BOTH,
     )
 )
 APPOINTMENT_ACCEPTED = register(
@@ -34,7 +34,7 @@ APPOINTMENT_ACCEPTED = register(
         label=_("Proposal accepted"),
         description=_("When a proposed session is accepted."),
         order=52,
-        **_BOTH,
+        portals=_BOTH,
     )
 )
 APPOINTMENT_DECLINED = register(
@@ -43,7 +43,7 @@ APPOINTMENT_DECLINED = register(
         label=_("Proposal declined"),
         description=_("When a proposed session is declined."),
         order=53,
-        **_BOTH,
+        portals=_BOTH,
     )
 )
 APPOINTMENT_WITHDRAWN = register(
@@ -52,7 +52,7 @@ APPOINTMENT_WITHDRAWN = register(
         label=_("Proposal withdrawn"),
         description=_("When a specialist withdraws a proposed session."),
         order=54,
-        **_BOTH,
+        portals=_BOTH,
     )
 )
 APPOINTMENT_EXPIRED = register(
@@ -61,7 +61,7 @@ APPOINTMENT_EXPIRED = register(
         label=_("Proposal expired"),
         description=_("When a proposed session was not answered in time."),
         order=55,
-        **_BOTH,
+        portals=_BOTH,
     )
 )
 APPOINTMENT_CANCELLED = register(
@@ -70,7 +70,7 @@ APPOINTMENT_CANCELLED = register(
         label=_("Appointment cancelled"),
         description=_("When a session is cancelled."),
         order=56,
-        **_BOTH,
+        portals=_BOTH,
     )
 )
 APPOINTMENT_RESCHEDULED = register(
@@ -79,7 +79,7 @@ APPOINTMENT_RESCHEDULED = register(
         label=_("Appointment rescheduled"),
         description=_("When a session moves to another time."),
         order=57,
-        **_BOTH,
+        portals=_BOTH,
     )
 )
 APPOINTMENT_PROPOSAL_CHANGED = register(
@@ -88,7 +88,7 @@ APPOINTMENT_PROPOSAL_CHANGED = register(
         label=_("Proposal changed"),
         description=_("When a specialist changes a proposed session."),
         order=58,
-        **_BOTH,
+        portals=_BOTH,
     )
 )
 AVAILABILITY_REQUESTED = register(
@@ -115,7 +115,7 @@ AVAILABILITY_EXPIRED = register(
         label=_("Availability request expired"),
         description=_("When an availability request was not answered in time."),
         order=61,
-        **_BOTH,
+        portals=_BOTH,
     )
 )
 BUSY_IMPORT_FAILED = register(

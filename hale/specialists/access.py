@@ -13,7 +13,7 @@ import uuid
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from hale.specialists.models import Education, ReviewEvent, Specialist
+from hale.specialists.models import Education, ReviewEvent, Specialist, SpecialistQuerySet
 from hale.tenancy.models import BrandMembership
 
 
@@ -33,7 +33,7 @@ def specialist_for_user(user) -> Specialist | None:
     return Specialist.objects.filter(user=user).first()
 
 
-def profile_queryset() -> QuerySet[Specialist]:
+def profile_queryset() -> SpecialistQuerySet:
     """Specialists with everything a profile page shows, fetched in a constant number of
     queries."""
     return Specialist.objects.select_related("user").prefetch_related(

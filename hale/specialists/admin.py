@@ -19,7 +19,7 @@ class ReviewEventInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["at", "kind", "actor", "reason"]
-    readonly_fields = fields
+    readonly_fields = ("at", "kind", "actor", "reason")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -34,7 +34,7 @@ def export_specialist_profile(user) -> ExportSection | dict:
     files = {}
     photo = ""
     if specialist.photo:
-        name = "photo" + posixpath.splitext(specialist.photo.name)[1]
+        name = "photo" + posixpath.splitext(specialist.photo.name or "")[1]
         files[name] = specialist.photo
         photo = export_file_path(SECTION, name)
     data = {

@@ -1,11 +1,13 @@
 """Notification kinds of the specialist application review (discovered by notifications)."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from hale.notifications.kinds import EMAIL, IN_APP, PLATFORM, Kind, register
 
 # Review decisions are about the specialist's livelihood: always sent, not switchable.
-_DECISION = {
+_DECISION: dict[str, Any] = {
     "portals": (PLATFORM,),
     "channels": frozenset({EMAIL, IN_APP}),
     "default_channels": frozenset({EMAIL, IN_APP}),

@@ -9,6 +9,7 @@ Spoken languages are a fixed list of codes (stored on the profile as a JSON list
 reuse Django's own translated language names where they exist.
 """
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -45,7 +46,7 @@ EXPERTISE_AREAS: list[tuple[str, str]] = [
 ]
 
 # Spoken languages a specialist can offer sessions in (ISO 639 codes).
-SPOKEN_LANGUAGES: list[tuple[str, str]] = [
+SPOKEN_LANGUAGES: list[tuple[str, str | Promise]] = [
     ("ar", _("Arabic")),
     ("bn", _("Bengali")),
     ("ca", _("Catalan")),

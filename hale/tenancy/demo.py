@@ -58,4 +58,4 @@ def _brand(spec: dict) -> Brand:
 
 def seed_demo_brands() -> dict[str, Brand]:
     """The demo brands by slug."""
-    return {spec["slug"]: _brand(spec) for spec in BRANDS}
+    return {str(spec["slug"]): _brand(spec) for spec in BRANDS}

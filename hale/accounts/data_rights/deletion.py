@@ -118,9 +118,7 @@ def delete_account(
 
 
 def render_account_deleted_email(*, email: str, language: str, time_zone: str, brand: Brand | None):
-    from django.core.mail import EmailMultiAlternatives
-
-    from hale.notifications.email import brand_email_context, from_address
+    from hale.notifications.email import brand_email_context, branded_message
 
     with override(language), timezone.override(zoneinfo.ZoneInfo(time_zone)):
         ctx = {**brand_email_context(brand), "email": email}
@@ -128,17 +126,7 @@ def render_account_deleted_email(*, email: str, language: str, time_zone: str, b
         ctx["subject"] = subject
         text = render_to_string("emails/account.deleted/body.txt", ctx).strip() + "\n"
         html = render_to_string("emails/account.deleted/body.html", ctx)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=from_address(brand),
-        to=[email],
-        headers={"Auto-Submitted": "auto-generated"},
-        reply_to=[brand.support_email] if brand is not None and brand.support_email else [],
-    )
-    message.attach_alternative(html, "text/html")
-    message.hale_brand_id = brand.pk if brand is not None else None
-    return message
+    return branded_message(brand, to=email, subject=subject, text=text, html=html)
 
 
 @retrying_task(queue_name="email")

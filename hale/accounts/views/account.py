@@ -25,10 +25,10 @@ from hale.accounts.forms_account import PreferencesForm, ProfileForm
 from hale.accounts.mfa_policy import mfa_requirement
 from hale.accounts.models import Patient
 from hale.accounts.session_security import remaining_seconds
-from hale.core.http import safe_next
+from hale.core.http import SignedInRequest, safe_next
 
 
-def _own_patient(request: HttpRequest) -> Patient | None:
+def _own_patient(request: SignedInRequest) -> Patient | None:
     brand = getattr(request, "brand", None)
     if brand is None:
         return None
@@ -37,7 +37,7 @@ def _own_patient(request: HttpRequest) -> Patient | None:
 
 @login_required
 @require_GET
-def account_overview(request: HttpRequest) -> HttpResponse:
+def account_overview(request: SignedInRequest) -> HttpResponse:
     user = request.user
     authenticators = {a.type: a for a in Authenticator.objects.filter(user=user)}
     context = {
@@ -56,7 +56,7 @@ def account_overview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_profile(request: HttpRequest) -> HttpResponse:
+def account_profile(request: SignedInRequest) -> HttpResponse:
     patient = _own_patient(request)
     initial = {"full_name": request.user.full_name, "phone": patient.phone if patient else ""}
     form = ProfileForm(request.POST or None, initial=initial, with_phone=patient is not None)
@@ -74,7 +74,7 @@ def account_profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_preferences(request: HttpRequest) -> HttpResponse:
+def account_preferences(request: SignedInRequest) -> HttpResponse:
     user = request.user
     initial = {"language": user.language, "time_zone": user.time_zone}
     form = PreferencesForm(request.POST or None, initial=initial)
@@ -91,7 +91,7 @@ def account_preferences(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def account_sessions(request: HttpRequest) -> HttpResponse:
+def account_sessions(request: SignedInRequest) -> HttpResponse:
     current = sessions.current_session_id(request)
     rows = [
         {
@@ -108,7 +108,7 @@ def account_sessions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def account_sessions_end_others(request: HttpRequest) -> HttpResponse:
+def account_sessions_end_others(request: SignedInRequest) -> HttpResponse:
     ended = sessions.end_other_sessions(
         user=request.user, acting_user=request.user, request=request, reason="user_request"
     )

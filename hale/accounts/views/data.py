@@ -19,11 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hale.accounts import data_rights
 from hale.accounts.forms_data import DeleteAccountForm
 from hale.accounts.models import DataExport, Patient
+from hale.core.http import PortalRequest, SignedInRequest
 
 POLL_SECONDS = 5
 
 
-def _export_context(request: HttpRequest) -> dict:
+def _export_context(request: SignedInRequest) -> dict:
     export = data_rights.latest_export(request.user)
     status = export.current_status if export is not None else ""
     return {
@@ -39,7 +40,7 @@ def _export_context(request: HttpRequest) -> dict:
 @login_required
 @require_GET
 @never_cache
-def data_rights_page(request: HttpRequest) -> HttpResponse:
+def data_rights_page(request: PortalRequest) -> HttpResponse:
     context = _export_context(request)
     if request.htmx:
         if context["export_status"] == DataExport.Status.PENDING:
@@ -51,7 +52,7 @@ def data_rights_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def data_export_request(request: HttpRequest) -> HttpResponse:
+def data_export_request(request: SignedInRequest) -> HttpResponse:
     try:
         data_rights.request_data_export(acting_user=request.user, brand=request.brand)
     except data_rights.DataRightsError as exc:
@@ -70,7 +71,7 @@ def data_export_request(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @never_cache
-def data_export_download(request: HttpRequest, export_uuid: UUID, token: str) -> HttpResponse:
+def data_export_download(request: SignedInRequest, export_uuid: UUID, token: str) -> HttpResponse:
     export = data_rights.access_export_download(request.user, export_uuid, token)
     if export.effective_status() == DataExport.Status.EXPIRED:
         data_rights.expire_export(export=export)
@@ -108,7 +109,7 @@ def _patient_services(user) -> list[str]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: SignedInRequest) -> HttpResponse:
     """Explain what deleting erases and keeps; on a confirmed POST by someone who proved
     again who they are (allauth's re-authentication, then the POST is replayed), delete."""
     user = request.user

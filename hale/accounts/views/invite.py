@@ -7,7 +7,7 @@ session keeps the token's hash, so the token travels in no other URL and is stor
 """
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from hale.accounts import invitations
 from hale.accounts.invitations import STATUS_ERRORS, InvitationError
 from hale.accounts.models import PortalInvitation
+from hale.core.http import BrandRequest
 from hale.core.tokens import hash_token, plausible_token
 
 SESSION_KEY = "hale_invitation_token_hash"
@@ -27,7 +28,7 @@ Status = PortalInvitation.Status
 GONE_CODES = {"used", "expired", "revoked"}
 
 
-def _problem(request: HttpRequest, *, code: str, message: str) -> HttpResponse:
+def _problem(request: BrandRequest, *, code: str, message: str) -> HttpResponse:
     if code == "invalid":
         status = 404
     elif code in GONE_CODES:
@@ -52,7 +53,7 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _forget(request: HttpRequest) -> None:
+def _forget(request: BrandRequest) -> None:
     request.session.pop(SESSION_KEY, None)
 
 
@@ -60,7 +61,7 @@ def _with_next(url_name: str) -> str:
     return f"{reverse(url_name)}?{urlencode({'next': reverse('invitation_continue')})}"
 
 
-def _handle(request: HttpRequest, token_hash: str) -> HttpResponse:
+def _handle(request: BrandRequest, token_hash: str) -> HttpResponse:
     invitation = invitations.invitation_for_hash(token_hash, request.brand)
     if invitation is None:
         _forget(request)
@@ -134,7 +135,7 @@ def _handle(request: HttpRequest, token_hash: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_landing(request: BrandRequest, token: str) -> HttpResponse:
     """The emailed link: the invitation page (GET), or accept it (POST)."""
     if not plausible_token(token):
         return _handle(request, "")
@@ -143,7 +144,7 @@ def invitation_landing(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def invitation_continue(request: HttpRequest) -> HttpResponse:
+def invitation_continue(request: BrandRequest) -> HttpResponse:
     """The same page for the invitation kept in this session."""
     token_hash = request.session.get(SESSION_KEY)
     if not token_hash:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hale.accounts import onboarding
 from hale.accounts.forms_onboarding import AboutForm, LanguageForm, TimeZoneForm
 from hale.accounts.models import Patient
+from hale.core.http import SignedInRequest
 from hale.core.middleware import browser_time_zone
 
 
@@ -59,7 +60,7 @@ def _set_language_cookie(response: HttpResponse, language: str) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def onboarding_step(request: HttpRequest, step: str) -> HttpResponse:
+def onboarding_step(request: SignedInRequest, step: str) -> HttpResponse:
     """GET shows the step filled in with what is saved; POST saves it and moves on."""
     current = onboarding.get_step(step)
     if current is None:

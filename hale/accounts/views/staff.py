@@ -20,6 +20,7 @@ from hale.accounts.forms import InvitationForm, PatientForm, PatientSearchForm
 from hale.accounts.invitations import InvitationError
 from hale.accounts.models import Patient
 from hale.core import audit
+from hale.core.http import SignedInRequest
 from hale.tenancy.access import access_staff_brand
 
 PAGE_SIZE = 50
@@ -76,7 +77,7 @@ def staff_patient_list(request: HttpRequest, brand_slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def staff_patient_create(request: HttpRequest, brand_slug: str) -> HttpResponse:
+def staff_patient_create(request: SignedInRequest, brand_slug: str) -> HttpResponse:
     brand = access_staff_brand(request.user, brand_slug)
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -123,7 +124,7 @@ def staff_patient_detail(
 @login_required
 @require_POST
 def staff_patient_portal_access(
-    request: HttpRequest, brand_slug: str, patient_id: uuid.UUID
+    request: SignedInRequest, brand_slug: str, patient_id: uuid.UUID
 ) -> HttpResponse:
     brand = access_staff_brand(request.user, brand_slug)
     patient = invitations.access_staff_patient(brand, patient_id)
@@ -147,7 +148,7 @@ def staff_patient_portal_access(
 @login_required
 @require_POST
 def staff_invitation_send(
-    request: HttpRequest, brand_slug: str, patient_id: uuid.UUID
+    request: SignedInRequest, brand_slug: str, patient_id: uuid.UUID
 ) -> HttpResponse:
     brand = access_staff_brand(request.user, brand_slug)
     patient = invitations.access_staff_patient(brand, patient_id)
@@ -173,7 +174,7 @@ def staff_invitation_send(
 @login_required
 @require_POST
 def staff_invitation_revoke(
-    request: HttpRequest, brand_slug: str, patient_id: uuid.UUID, invitation_id: uuid.UUID
+    request: SignedInRequest, brand_slug: str, patient_id: uuid.UUID, invitation_id: uuid.UUID
 ) -> HttpResponse:
     brand = access_staff_brand(request.user, brand_slug)
     patient = invitations.access_staff_patient(brand, patient_id)

@@ -3,6 +3,7 @@
 import secrets
 import uuid
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +13,9 @@ from django.utils.translation import pgettext_lazy
 
 from hale.core.storage import get_private_storage
 from hale.core.uploads.policy import FILE_TYPES, IMAGE_TYPES, INLINE_TYPES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Still not clean this long after the upload: the scan has failed for good (its retries are
 # over long before), whether or not a worker ran to say so.
@@ -101,7 +105,7 @@ class Upload(models.Model):
         return self.scan_status
 
     @property
-    def scan_status_label(self) -> str:
+    def scan_status_label(self) -> "StrOrPromise":
         return self.ScanStatus(self.effective_scan_status()).label
 
     @property

@@ -5,11 +5,15 @@ Pure data, no models: ``hale.tenancy`` builds a brand's policy from these at mod
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.text import get_text_list
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MB = 1024 * 1024
 
@@ -64,8 +68,8 @@ class TypeGroup:
     """A set of file types a brand switches on together, with the words people read."""
 
     key: str
-    label: str  # lazy: "Images (JPEG, PNG, GIF, WebP)" on the settings page
-    short: str  # lazy: "images" in "Only images and PDF documents are allowed."
+    label: "StrOrPromise"  # lazy: "Images (JPEG, PNG, GIF, WebP)" on the settings page
+    short: "StrOrPromise"  # lazy: "images" in "Only images and PDF documents are allowed."
     types: tuple[str, ...]
 
 
@@ -88,7 +92,7 @@ TYPE_GROUPS: dict[str, TypeGroup] = {
 DEFAULT_TYPE_GROUPS = ("images", "pdf")
 
 
-def type_group_choices() -> list[tuple[str, str]]:
+def type_group_choices() -> "list[tuple[str, StrOrPromise]]":
     return [(g.key, g.label) for g in TYPE_GROUPS.values()]
 
 

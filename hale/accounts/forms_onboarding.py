@@ -59,7 +59,7 @@ class AboutForm(forms.Form):
     @staticmethod
     def initial_for(patient: Patient) -> dict:
         return {
-            "full_name": patient.full_name or patient.user.full_name,
+            "full_name": patient.full_name or (patient.user.full_name if patient.user else ""),
             "phone": patient.phone,
             "date_of_birth": patient.date_of_birth,
         }
@@ -102,7 +102,9 @@ class TimeZoneForm(forms.Form):
         """The saved zone, else the browser's (from hale.js's cookie), else nothing (the
         script then fills in the browser's zone, or the person chooses)."""
         return {
-            "time_zone": patient.time_zone or patient.user.time_zone or browser_time_zone(request)
+            "time_zone": patient.time_zone
+            or (patient.user.time_zone if patient.user else "")
+            or browser_time_zone(request)
         }
 
 
@@ -127,5 +129,9 @@ class LanguageForm(forms.Form):
     @staticmethod
     def initial_for(patient: Patient, active_language: str) -> dict:
         known = dict(settings.LANGUAGES)
-        language = patient.language or patient.user.language or (active_language or "")[:2]
+        language = (
+            patient.language
+            or (patient.user.language if patient.user else "")
+            or (active_language or "")[:2]
+        )
         return {"language": language if language in known else settings.LANGUAGE_CODE}

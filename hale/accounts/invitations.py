@@ -27,7 +27,7 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import lazy
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -186,7 +186,7 @@ def _expiry_hours(value) -> int:
     return hours
 
 
-STATUS_ERRORS = {
+STATUS_ERRORS: dict[str, tuple[str, str | Promise]] = {
     Status.ACCEPTED: (
         "used",
         gettext_lazy(

@@ -201,7 +201,7 @@ def save_onboarding_step(*, acting_user: User, patient: Patient, step: str, data
         .select_related("brand", "user")
         .get(pk=patient.pk)
     )
-    user = patient.user
+    user = acting_user  # the patient's own user (checked above)
 
     if step == "about":
         values = _about(patient, data)

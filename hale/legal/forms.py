@@ -71,8 +71,8 @@ class ConsentSignupForm(forms.Form):
             }
         field.error_messages["required"] = message
 
-    @property  # type: ignore[override]  # allauth re-reads it after adding fields
-    def field_order(self) -> list[str]:
+    @property
+    def field_order(self) -> list[str]:  # type: ignore[override]  # allauth re-reads it
         """allauth's own order (its ``SIGNUP_FIELDS``), then any other field, then consent:
         allauth re-applies this after it adds the password fields."""
         names = [*account_settings.SIGNUP_FIELDS, *self.fields]

@@ -197,8 +197,8 @@ def render_notification_email(
             "notifications_url": portal_url("notification_list", theme_brand),
             "preferences_url": portal_url("notification_preferences", theme_brand),
         }
-        subject = render_to_string(_templates(kind, "subject.txt"), ctx)
-        ctx["subject"] = subject = " ".join(subject.split())
+        subject = " ".join(render_to_string(_templates(kind, "subject.txt"), ctx).split())
+        ctx["subject"] = subject
         text = render_to_string(_templates(kind, "body.txt"), ctx).strip() + "\n"
         html = render_to_string(_templates(kind, "body.html"), ctx)
     return branded_message(theme_brand, to=user.email, subject=subject, text=text, html=html)

@@ -6,6 +6,7 @@ newcomer did (a review decision on dr.new stays as it is). ``hale.demo.seed`` ca
 
 import struct
 import zlib
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -25,7 +26,7 @@ from hale.specialists.vocabulary import seed_vocabularies
 
 APPLICANT_EMAIL = "dr.new@hale.example"
 
-PROFILES = {
+PROFILES: dict[str, dict[str, Any]] = {
     "dr.rivera@hale.example": {
         "full_name": "Lucía Rivera",
         "display_name": "Dr Lucía Rivera",
@@ -72,7 +73,7 @@ PROFILES = {
     },
 }
 
-APPLICANT = {
+APPLICANT: dict[str, Any] = {
     "full_name": "Noor Haddad",
     "display_name": "Noor Haddad",
     "credentials": "MSc, Registered Dietitian",

@@ -2,6 +2,7 @@
 
 import functools
 import zoneinfo
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -207,7 +208,7 @@ def education_formset(specialist: Specialist, data=None):
         initial=rows,
         prefix="education",
         error_messages={
-            "too_few_forms": _("Add at least one degree or qualification."),
+            "too_few_forms": _("Add at least one degree or qualification."),  # type: ignore[dict-item]
         },
     )
 
@@ -241,13 +242,11 @@ class ExpertiseForm(forms.Form):
     def __init__(self, *args, specialist: Specialist, **kwargs):
         super().__init__(*args, **kwargs)
         # Offered terms, plus any retired term the profile already has (so saving keeps it).
-        self.fields["specialisations"].queryset = Specialisation.objects.filter(
-            Q(is_active=True) | Q(specialists=specialist)
-        ).distinct()
-        self.fields["expertise_areas"].queryset = ExpertiseArea.objects.filter(
-            Q(is_active=True) | Q(specialists=specialist)
-        ).distinct()
-        self.fields["languages"].choices = sorted(
+        offered = Q(is_active=True) | Q(specialists=specialist)
+        fields = cast(dict[str, Any], self.fields)
+        fields["specialisations"].queryset = Specialisation.objects.filter(offered).distinct()
+        fields["expertise_areas"].queryset = ExpertiseArea.objects.filter(offered).distinct()
+        fields["languages"].choices = sorted(
             ((code, str(name)) for code, name in SPOKEN_LANGUAGES), key=lambda c: c[1]
         )
 

@@ -102,6 +102,7 @@ def onboarding_step(request: HttpRequest, step: str) -> HttpResponse:
     data = request.POST if post else None
     context: dict = {}
     saved = False
+    form: forms.Form
     if step == "about":
         form = AboutForm(
             data,

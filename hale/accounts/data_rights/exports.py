@@ -258,7 +258,7 @@ def _finish_export(export_pk: int, *, stored_name: str, size: int) -> str:
     export.expires_at = now + EXPORT_LIFETIME
     export.token_hash = hash_token(download_token(export))
     export.save(update_fields=["file", "size", "status", "ready_at", "expires_at", "token_hash"])
-    brand = Brand.objects.filter(pk=export.brand_id).first()
+    brand = Brand.objects.filter(pk=export.brand_id).first() if export.brand_id else None
     audit.record(None, "account.data_export_ready", export, brand=brand)
     notify(
         user=export.user,
@@ -285,7 +285,7 @@ def expire_export(*, export: DataExport) -> DataExport:
     if locked.effective_status() == DataExport.Status.EXPIRED and (
         locked.file or locked.status != DataExport.Status.EXPIRED
     ):
-        drop_files([locked.file.name] if locked.file else [])
+        drop_files([locked.file.name] if locked.file and locked.file.name else [])
         locked.file = ""
         locked.status = DataExport.Status.EXPIRED
         locked.save(update_fields=["file", "status"])

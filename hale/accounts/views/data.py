@@ -8,7 +8,7 @@ from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hale.accounts import data_rights
 from hale.accounts.forms_data import DeleteAccountForm
 from hale.accounts.models import DataExport, Patient
-from hale.core.http import PortalRequest, SignedInRequest
+from hale.core.http import SignedInRequest
 
 POLL_SECONDS = 5
 
@@ -30,7 +30,9 @@ def _export_context(request: SignedInRequest) -> dict:
     return {
         "export": export,
         "export_status": status,
-        "download_url": data_rights.download_path(export) if status == "ready" else "",
+        "download_url": data_rights.download_path(export)
+        if export is not None and status == "ready"
+        else "",
         "poll_seconds": POLL_SECONDS,
         "max_per_day": data_rights.MAX_EXPORTS_PER_DAY,
         "lifetime_days": data_rights.EXPORT_LIFETIME.days,
@@ -40,7 +42,7 @@ def _export_context(request: SignedInRequest) -> dict:
 @login_required
 @require_GET
 @never_cache
-def data_rights_page(request: PortalRequest) -> HttpResponse:
+def data_rights_page(request: SignedInRequest) -> HttpResponse:
     context = _export_context(request)
     if request.htmx:
         if context["export_status"] == DataExport.Status.PENDING:
@@ -71,7 +73,9 @@ def data_export_request(request: SignedInRequest) -> HttpResponse:
 @login_required
 @require_GET
 @never_cache
-def data_export_download(request: SignedInRequest, export_uuid: UUID, token: str) -> HttpResponse:
+def data_export_download(
+    request: SignedInRequest, export_uuid: UUID, token: str
+) -> HttpResponseBase:
     export = data_rights.access_export_download(request.user, export_uuid, token)
     if export.effective_status() == DataExport.Status.EXPIRED:
         data_rights.expire_export(export=export)

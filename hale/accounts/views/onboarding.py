@@ -1,7 +1,6 @@
 """Patient onboarding pages on a brand host (mounted at /welcome/): one page per step, saved
 as the patient goes, resumed where they left off, ending with "what happens next"."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hale.accounts import onboarding
 from hale.accounts.forms_onboarding import AboutForm, LanguageForm, TimeZoneForm
 from hale.accounts.models import Patient
+from hale.accounts.views.account import set_language_cookie
 from hale.core.http import SignedInRequest
 from hale.core.middleware import browser_time_zone
 
@@ -44,18 +44,6 @@ def _form_for(request: HttpRequest, patient: Patient, step: str):
     if step == "time-zone":
         return TimeZoneForm(data, initial=TimeZoneForm.initial_for(patient, request))
     return LanguageForm(data, initial=LanguageForm.initial_for(patient, translation.get_language()))
-
-
-def _set_language_cookie(response: HttpResponse, language: str) -> None:
-    """The same cookie the language switcher sets, so the choice holds after signing out."""
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-    )
 
 
 @login_required
@@ -89,7 +77,7 @@ def onboarding_step(request: SignedInRequest, step: str) -> HttpResponse:
             else:
                 response = redirect(onboarding.step_url(onboarding.next_step(step)))
             if step == "language":
-                _set_language_cookie(response, patient.language)
+                set_language_cookie(response, patient.language)
             return response
 
     detected = browser_time_zone(request) if step == "time-zone" else ""

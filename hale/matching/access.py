@@ -3,6 +3,7 @@
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, Coalesce
@@ -30,7 +31,8 @@ def brand_matching(brand) -> BrandMatching:
     return BrandMatching.objects.filter(brand=brand).first() or BrandMatching(brand=brand)
 
 
-def with_prices(qs: QuerySet[Specialist], brand, fixed: BrandMatching) -> QuerySet[Specialist]:
+def with_prices(qs: QuerySet[Specialist], brand, fixed: BrandMatching) -> QuerySet[Any]:
+    # QuerySet[Any]: the rows carry the annotations below, which the model does not declare.
     """Annotate ``price_minor``/``price_currency``: the brand's fixed price, else the listing
     price, else the cheapest active session type."""
     cheapest = SessionType.objects.filter(specialist=OuterRef("pk"), is_active=True).order_by(
@@ -88,7 +90,7 @@ def browse(
         Row(
             specialist=s,
             price=Price(s.price_minor, s.price_currency) if s.price_minor is not None else None,
-            next_slot_start=nexts[s.pk][0].start if nexts.get(s.pk) else None,
+            next_slot_start=found[0].start if (found := nexts.get(s.pk)) else None,
         )
         for s in specialists
     ]

@@ -128,15 +128,13 @@ def refresh_match_profiles(*, specialist_ids=None, now=None) -> int:
     ids = [r[0] for r in rows]
     specs: dict[int, set[str]] = {pk: set() for pk in ids}
     areas: dict[int, set[str]] = {pk: set() for pk in ids}
-    through = Specialist.specialisations.through
-    for pk, slug in through.objects.filter(specialist_id__in=qs.values("pk")).values_list(
-        "specialist_id", "specialisation__slug"
-    ):
+    for pk, slug in Specialist.specialisations.through.objects.filter(
+        specialist_id__in=qs.values("pk")
+    ).values_list("specialist_id", "specialisation__slug"):
         specs[pk].add(slug)
-    through = Specialist.expertise_areas.through
-    for pk, slug in through.objects.filter(specialist_id__in=qs.values("pk")).values_list(
-        "specialist_id", "expertisearea__slug"
-    ):
+    for pk, slug in Specialist.expertise_areas.through.objects.filter(
+        specialist_id__in=qs.values("pk")
+    ).values_list("specialist_id", "expertisearea__slug"):
         areas[pk].add(slug)
     rules: dict[int, list] = {pk: [] for pk in ids}
     for pk, weekday, start, end in WeeklyRule.objects.filter(
@@ -162,7 +160,7 @@ def refresh_match_profiles(*, specialist_ids=None, now=None) -> int:
             specialisations_key=key(specs[pk]),
             expertise_key=key(areas[pk]),
             accepting_new_patients=accepting,
-            next_available_at=nexts[pk][0].start if nexts.get(pk) else None,
+            next_available_at=found[0].start if (found := nexts.get(pk)) else None,
             utc_parts_mask=_parts_mask(rules[pk], zone),
             active_patients=max(load, upcoming.get(pk, 0)),
             refreshed_at=now,

@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hale.accounts.models import Patient
 from hale.matching.models import BrandMatching
-from hale.specialists.models import ExpertiseArea, Specialisation
+from hale.specialists.models import ExpertiseArea, Specialisation, Specialist
 from hale.specialists.vocabulary import SPOKEN_LANGUAGES
 
 
@@ -75,7 +76,7 @@ class MatchForm(forms.Form):
 
 class AddListingForm(forms.Form):
     specialist = forms.ModelChoiceField(
-        label=_("Specialist to list"), queryset=None, to_field_name="uuid"
+        label=_("Specialist to list"), queryset=Specialist.objects.none(), to_field_name="uuid"
     )
     price = PriceField(label=_("Price per session (optional)"), required=False)
 
@@ -101,9 +102,11 @@ class BrandMatchingForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
-    patient = forms.ModelChoiceField(label=_("Patient"), queryset=None, to_field_name="uuid")
+    patient = forms.ModelChoiceField(
+        label=_("Patient"), queryset=Patient.objects.none(), to_field_name="uuid"
+    )
     specialist = forms.ModelChoiceField(
-        label=_("Specialist to assign"), queryset=None, to_field_name="uuid"
+        label=_("Specialist to assign"), queryset=Specialist.objects.none(), to_field_name="uuid"
     )
 
     def __init__(self, *args, queryset, patients=None, **kwargs):

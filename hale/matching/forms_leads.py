@@ -1,10 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hale.specialists.models import Specialist
+
 
 class SupervisionForm(forms.Form):
-    lead = forms.ModelChoiceField(label=_("Clinical lead"), queryset=None)
-    supervisee = forms.ModelChoiceField(label=_("Supervised specialist"), queryset=None)
+    lead = forms.ModelChoiceField(label=_("Clinical lead"), queryset=Specialist.objects.none())
+    supervisee = forms.ModelChoiceField(
+        label=_("Supervised specialist"), queryset=Specialist.objects.none()
+    )
 
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -65,7 +67,7 @@ class QuestionnaireForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.groups.append((key, name, [self[f"{key}_{p}"] for p in _PARTS]))
-        self.fields["concerns_offered"].choices = [
+        cast(forms.MultipleChoiceField, self.fields["concerns_offered"]).choices = [
             (a.slug, a.label) for a in ExpertiseArea.objects.filter(is_active=True)
         ]
         self.fields["concerns_offered"].initial = list(definition.concerns)

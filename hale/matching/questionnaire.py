@@ -2,7 +2,9 @@
 built from it, and the staff action that saves it."""
 
 from dataclasses import dataclass
+from typing import cast
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -106,7 +108,9 @@ def match_form(brand, data=None) -> MatchForm:
             field.help_text = question.help_text
     if "concerns" in fields and definition.concerns:
         offered = set(definition.concerns)
-        fields["concerns"].choices = [c for c in fields["concerns"].choices if c[0] in offered]
+        concerns = cast(forms.ChoiceField, fields["concerns"])
+        choices = cast(list[tuple[str, str]], concerns.choices)
+        concerns.choices = [c for c in choices if c[0] in offered]
     order = [q.key for q in definition.enabled]
     form.order_fields(order)
     return form

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hale.accounts.models import Patient
+from hale.core.http import BrandRequest
 from hale.matching import access, actions, questionnaire, smart
 from hale.matching.first_booking import specialist_leads_scheduling
 from hale.matching.forms import (
@@ -32,7 +33,7 @@ from hale.tenancy.access import access_staff_brand
 NEXT_TIMES_SHOWN = 6
 
 
-def _brand(request: HttpRequest):
+def _brand(request: BrandRequest):
     if getattr(request, "brand", None) is None:
         raise Http404
     return request.brand
@@ -42,13 +43,13 @@ def _brand(request: HttpRequest):
 
 
 @require_safe
-def browse(request: HttpRequest) -> HttpResponse:
+def browse(request: BrandRequest) -> HttpResponse:
     """Search and filter the brand's listed specialists (brands in *browse* mode)."""
     brand = _brand(request)
     if brand.discovery_mode != brand.Discovery.BROWSE:
         return redirect("match")
     form = BrowseForm(request.GET or None)
-    rows = []
+    rows: list = []
     if form.is_bound and not form.is_valid():
         rows = []
     else:
@@ -93,7 +94,7 @@ def _profile_context(specialist, brand) -> dict:
 
 
 @require_safe
-def profile(request: HttpRequest, specialist_id: uuid.UUID) -> HttpResponse:
+def profile(request: BrandRequest, specialist_id: uuid.UUID) -> HttpResponse:
     """A listed specialist's public profile with price and next times; 404 if not listed."""
     brand = _brand(request)
     specialist = access.access_listed_specialist(brand, specialist_id)
@@ -109,7 +110,7 @@ def profile(request: HttpRequest, specialist_id: uuid.UUID) -> HttpResponse:
             .order_by("duration_minutes", "pk")
             .first()
         )
-        context = {
+        context: dict = {
             "specialist": specialist,
             "session_type": session_type,
             "slots": [],
@@ -132,7 +133,7 @@ def _answers(request, data) -> smart.Answers:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def match(request: HttpRequest) -> HttpResponse:
+def match(request: BrandRequest) -> HttpResponse:
     """The questionnaire. Smart brands allocate the best match at once; guided brands show
     a ranked shortlist to choose from. Browse brands are sent to the list."""
     brand = _brand(request)
@@ -183,7 +184,7 @@ def match(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def choose(request: HttpRequest, specialist_id: uuid.UUID) -> HttpResponse:
+def choose(request: BrandRequest, specialist_id: uuid.UUID) -> HttpResponse:
     """A guided-matching patient picks one of the shortlist."""
     brand = _brand(request)
     patient = patient_for(request.user, brand)
@@ -209,7 +210,7 @@ def choose(request: HttpRequest, specialist_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_safe
-def match_result(request: HttpRequest) -> HttpResponse:
+def match_result(request: BrandRequest) -> HttpResponse:
     """The patient's current specialist and why they were matched."""
     brand = _brand(request)
     patient = patient_for(request.user, brand)

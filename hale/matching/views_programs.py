@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from hale.core.http import client_ip
+from hale.core.http import BrandRequest, client_ip
 from hale.core.markdown import render_markdown
 from hale.matching import access, actions, programs, smart
 from hale.matching.forms import MatchForm
@@ -63,7 +63,7 @@ def _next_step(program, membership, patient) -> str:
 
 
 @require_safe
-def program_list(request: HttpRequest) -> HttpResponse:
+def program_list(request: BrandRequest) -> HttpResponse:
     """The brand's running programs, each with its way in."""
     if request.brand is None:
         raise Http404
@@ -76,7 +76,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def program_join(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
+def program_join(request: BrandRequest, program_id: uuid.UUID) -> HttpResponse:
     """Step 1: eligibility, by access code, sign-in email domain or roster."""
     program = programs.access_open_program(request.brand, program_id)
     patient = patient_for(request.user, request.brand)
@@ -171,7 +171,7 @@ def _consented(request, program_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def program_match(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
+def program_match(request: BrandRequest, program_id: uuid.UUID) -> HttpResponse:
     """Step 3: matching in the program's mode (smart allocates, guided shortlists, browse
     lists); the resulting care relationship has the source *program*."""
     program, patient, membership, early = _consented(request, program_id)
@@ -237,7 +237,7 @@ def program_match(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def program_choose(
-    request: HttpRequest, program_id: uuid.UUID, specialist_id: uuid.UUID
+    request: BrandRequest, program_id: uuid.UUID, specialist_id: uuid.UUID
 ) -> HttpResponse:
     """A guided or browsing member picks a specialist."""
     program, patient, membership, early = _consented(request, program_id)

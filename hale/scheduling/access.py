@@ -8,7 +8,9 @@ from django.http import Http404
 from hale.accounts.models import Patient
 from hale.scheduling.models import (
     Appointment,
+    AppointmentQuerySet,
     AvailabilityRequest,
+    AvailabilityRequestQuerySet,
     BookingPolicy,
     BusySource,
     SchedulePreferences,
@@ -50,11 +52,11 @@ def patient_for(user, brand) -> Patient:
     return patient
 
 
-def _appointment_rows() -> QuerySet[Appointment]:
+def _appointment_rows() -> AppointmentQuerySet:
     return Appointment.objects.select_related("specialist", "specialist__user", "brand")
 
 
-def patient_appointments(patient: Patient) -> QuerySet[Appointment]:
+def patient_appointments(patient: Patient) -> AppointmentQuerySet:
     """A patient's appointments with what the list shows, in a constant number of queries."""
     return _appointment_rows().filter(patient=patient, brand_id=patient.brand_id)
 
@@ -81,7 +83,7 @@ def own_specialist(user) -> Specialist:
     return specialist
 
 
-def specialist_appointments(specialist: Specialist) -> QuerySet[Appointment]:
+def specialist_appointments(specialist: Specialist) -> AppointmentQuerySet:
     return Appointment.objects.select_related("patient", "brand").filter(specialist=specialist)
 
 
@@ -145,7 +147,7 @@ def request_response_hours(brand) -> int:
     return policy.request_response_hours
 
 
-def patient_requests(patient: Patient) -> QuerySet[AvailabilityRequest]:
+def patient_requests(patient: Patient) -> AvailabilityRequestQuerySet:
     """A patient's availability requests on their brand, with what the list shows."""
     return AvailabilityRequest.objects.select_related("specialist", "session_type").filter(
         patient=patient, brand_id=patient.brand_id
@@ -161,7 +163,7 @@ def access_patient_request(user, brand, request_id) -> AvailabilityRequest:
     return found
 
 
-def specialist_requests(specialist: Specialist) -> QuerySet[AvailabilityRequest]:
+def specialist_requests(specialist: Specialist) -> AvailabilityRequestQuerySet:
     return AvailabilityRequest.objects.select_related("patient", "brand", "session_type").filter(
         specialist=specialist
     )

@@ -75,7 +75,7 @@ def _public_address(host: str, port: int) -> str:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise ImportFailed(_("The calendar's server could not be found.")) from exc
-    addresses = [info[4][0] for info in infos]
+    addresses = [str(info[4][0]) for info in infos]
     if not addresses:
         raise ImportFailed(_("The calendar's server could not be found."))
     if not _allow_private():
@@ -115,6 +115,8 @@ def fetch(url: str) -> bytes:
         parts = urlsplit(url)
         https = parts.scheme == "https"
         port = parts.port or (443 if https else 80)
+        if not parts.hostname:
+            raise ImportFailed(_("Enter a calendar address starting with https://."))
         address = _public_address(parts.hostname, port)
         conn_class = _PinnedHTTPSConnection if https else _PinnedHTTPConnection
         conn = conn_class(parts.hostname, port, address, timeout)

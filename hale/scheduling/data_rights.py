@@ -245,7 +245,7 @@ def _schedule(specialist: Specialist) -> dict:
 )
 def export_appointments(user) -> dict:
     now = timezone.now()
-    data = {
+    data: dict[str, dict] = {
         "as_patient": {
             "appointments": [
                 _appointment(a, user, as_specialist=False, now=now)

@@ -9,6 +9,7 @@ and never touches what a newcomer changed. Called by ``hale.demo.seed``.
 """
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +20,7 @@ from hale.scheduling.models import Appointment, AvailabilityRequest, SessionType
 from hale.scheduling.slots import offered_slots
 from hale.specialists.models import Specialist
 
-SCHEDULES = {
+SCHEDULES: dict[str, dict[str, Any]] = {
     "dr.rivera@hale.example": {
         "types": [
             ("Therapy session", 50, 7000, "EUR", "video", "", 0, 10),

@@ -143,7 +143,7 @@ def _local_end_to_utc(day: dt.date, time: dt.time, zone: zoneinfo.ZoneInfo) -> d
 def _local_intervals(
     day: dt.date, pairs: Iterable[tuple[dt.time, dt.time]], zone: zoneinfo.ZoneInfo
 ) -> list[Interval]:
-    out = []
+    out: list[Interval] = []
     if not pairs:
         return out
     for start, end in pairs:
@@ -376,11 +376,13 @@ def load_schedule(
     breaks = BreakModel.objects.filter(specialist=specialist).filter(
         models_q_breaks(first_day, last_day)
     )
-    for weekday, day, start, end in breaks.values_list("weekday", "date", "start_time", "end_time"):
+    for weekday, break_date, start, end in breaks.values_list(
+        "weekday", "date", "start_time", "end_time"
+    ):
         if weekday is not None:
             weekly_breaks[weekday].append((start, end))
-        else:
-            dated_breaks[day].append((start, end))
+        elif break_date is not None:
+            dated_breaks[break_date].append((start, end))
     schedule.weekly_breaks, schedule.dated_breaks = dict(weekly_breaks), dict(dated_breaks)
 
     lo, hi = window_start - margin, window_end + margin
@@ -526,34 +528,37 @@ def next_available(
         specialist_id__in=in_set
     ).values_list("specialist_id", "weekday", "start_time", "end_time"):
         schedules[spec_id].weekly.setdefault(weekday, []).append((start, end))
-    for spec_id, day, kind, start, end in DateOverride.objects.filter(
+    for spec_id, on, kind, from_time, to_time in DateOverride.objects.filter(
         specialist_id__in=in_set, date__gte=first_day, date__lte=last_day
     ).values_list("specialist_id", "date", "kind", "start_time", "end_time"):
         schedule = schedules[spec_id]
-        if kind == DateOverride.Kind.EXTRA:
-            schedule.extra.setdefault(day, []).append((start, end))
-        elif start is None:
-            schedule.days_off.add(day)
+        if from_time is None or to_time is None:  # a whole day off
+            if kind != DateOverride.Kind.EXTRA:
+                schedule.days_off.add(on)
+        elif kind == DateOverride.Kind.EXTRA:
+            schedule.extra.setdefault(on, []).append((from_time, to_time))
         else:
-            schedule.time_off.setdefault(day, []).append((start, end))
-    for spec_id, weekday, day, start, end in (
+            schedule.time_off.setdefault(on, []).append((from_time, to_time))
+    for spec_id, break_weekday, break_date, from_time, to_time in (
         BreakModel.objects.filter(specialist_id__in=in_set)
         .filter(models_q_breaks(first_day, last_day))
         .values_list("specialist_id", "weekday", "date", "start_time", "end_time")
     ):
-        if weekday is not None:
-            schedules[spec_id].weekly_breaks.setdefault(weekday, []).append((start, end))
-        else:
-            schedules[spec_id].dated_breaks.setdefault(day, []).append((start, end))
-    for spec_id, start, end in OneOffSlot.objects.filter(
+        if break_weekday is not None:
+            schedules[spec_id].weekly_breaks.setdefault(break_weekday, []).append(
+                (from_time, to_time)
+            )
+        elif break_date is not None:
+            schedules[spec_id].dated_breaks.setdefault(break_date, []).append((from_time, to_time))
+    for spec_id, begins, ends in OneOffSlot.objects.filter(
         specialist_id__in=in_set, start__lt=hi, end__gt=lo
     ).values_list("specialist_id", "start", "end"):
-        schedules[spec_id].one_off.append((start, end))
-    for spec_id, start, end in BusyTime.objects.filter(
+        schedules[spec_id].one_off.append((begins, ends))
+    for spec_id, begins, ends in BusyTime.objects.filter(
         specialist_id__in=in_set, start__lt=hi, end__gt=lo
     ).values_list("specialist_id", "start", "end"):
-        schedules[spec_id].busy.append((start, end))
-    for spec_id, start, end, before, after in (
+        schedules[spec_id].busy.append((begins, ends))
+    for spec_id, begins, ends, before, after in (
         Appointment.objects.blocking(now)
         .filter(specialist_id__in=in_set, start__lt=hi, end__gt=lo)
         .values_list(
@@ -561,20 +566,22 @@ def next_available(
         )
     ):
         schedules[spec_id].booked.append(
-            Booked(start, end, dt.timedelta(minutes=before), dt.timedelta(minutes=after))
+            Booked(begins, ends, dt.timedelta(minutes=before), dt.timedelta(minutes=after))
         )
 
-    day = dt.timedelta(days=1)
+    one_day = dt.timedelta(days=1)
     for spec_id, schedule in schedules.items():
         if spec_id not in sessions or not (schedule.weekly or schedule.extra or schedule.one_off):
             continue
         type_id, session = sessions[spec_id]
-        start = max(now, now + session.minimum_notice - day)
-        while start < window_end:
-            end = min(start + day, window_end)
-            found = compute_slots(schedule, session, now=now, window_start=start, window_end=end)
+        window_from = max(now, now + session.minimum_notice - one_day)
+        while window_from < window_end:
+            window_to = min(window_from + one_day, window_end)
+            found = compute_slots(
+                schedule, session, now=now, window_start=window_from, window_end=window_to
+            )
             if found:
                 result[spec_id] = (found[0], type_id)
                 break
-            start = end
+            window_from = window_to
     return result

@@ -133,7 +133,7 @@ def add_one_off_slot(*, specialist, acting_user, start: dt.datetime, end: dt.dat
     return slot
 
 
-AVAILABILITY_MODELS = {
+AVAILABILITY_MODELS: dict[str, type[WeeklyRule | DateOverride | Break | OneOffSlot]] = {
     "weekly": WeeklyRule,
     "override": DateOverride,
     "break": Break,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hale.core import audit
+from hale.core.http import BrandRequest
 from hale.notifications.email import absolute_url
 from hale.scheduling import access, actions, hooks, ics
 from hale.scheduling.forms import AvailabilityRequestForm, OptionalReasonForm, ReasonForm
@@ -36,7 +37,7 @@ def _brand_only(request: HttpRequest) -> None:
 
 @login_required
 @require_GET
-def appointment_list(request: HttpRequest) -> HttpResponse:
+def appointment_list(request: BrandRequest) -> HttpResponse:
     """Upcoming (soonest first) and past (latest first) appointments; two queries for rows
     whatever their number."""
     _brand_only(request)
@@ -55,7 +56,7 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def appointment_detail(request: HttpRequest, appointment_id: uuid.UUID) -> HttpResponse:
+def appointment_detail(request: BrandRequest, appointment_id: uuid.UUID) -> HttpResponse:
     _brand_only(request)
     appointment = access.access_patient_appointment(request.user, request.brand, appointment_id)
     record_view(request.user, appointment)
@@ -84,7 +85,7 @@ def _detail_context(appointment: Appointment, now, **extra) -> dict:
 
 @login_required
 @require_POST
-def appointment_cancel(request: HttpRequest, appointment_id: uuid.UUID) -> HttpResponse:
+def appointment_cancel(request: BrandRequest, appointment_id: uuid.UUID) -> HttpResponse:
     _brand_only(request)
     appointment = access.access_patient_appointment(request.user, request.brand, appointment_id)
     form = ReasonForm(request.POST)
@@ -112,7 +113,7 @@ def appointment_cancel(request: HttpRequest, appointment_id: uuid.UUID) -> HttpR
 
 @login_required
 @require_POST
-def proposal_answer(request: HttpRequest, appointment_id: uuid.UUID, answer: str) -> HttpResponse:
+def proposal_answer(request: BrandRequest, appointment_id: uuid.UUID, answer: str) -> HttpResponse:
     """Accept or decline a proposal with one click."""
     _brand_only(request)
     appointment = access.access_patient_appointment(request.user, request.brand, appointment_id)
@@ -136,7 +137,7 @@ def proposal_answer(request: HttpRequest, appointment_id: uuid.UUID, answer: str
 
 @login_required
 @require_GET
-def appointment_ics(request: HttpRequest, appointment_id: uuid.UUID) -> HttpResponse:
+def appointment_ics(request: BrandRequest, appointment_id: uuid.UUID) -> HttpResponse:
     _brand_only(request)
     appointment = access.access_patient_appointment(request.user, request.brand, appointment_id)
     url = absolute_url(reverse("appointment_detail", args=[appointment.uuid]), request.brand)
@@ -172,7 +173,7 @@ def _slot_pages(request, specialist, session_type, now):
 
 @login_required
 @require_GET
-def book_specialist(request: HttpRequest, specialist_id: uuid.UUID) -> HttpResponse:
+def book_specialist(request: BrandRequest, specialist_id: uuid.UUID) -> HttpResponse:
     """Offered slots of one specialist for a chosen session type, by day, in the viewer's
     zone; each slot links to the confirmation page."""
     _brand_only(request)
@@ -221,7 +222,7 @@ def _parse_start(value: str) -> dt.datetime | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def book_confirm(request: HttpRequest, specialist_id: uuid.UUID) -> HttpResponse:
+def book_confirm(request: BrandRequest, specialist_id: uuid.UUID) -> HttpResponse:
     """Review the chosen slot (GET), then book it (POST)."""
     _brand_only(request)
     patient = access.patient_for(request.user, request.brand)
@@ -291,7 +292,7 @@ def book_confirm(request: HttpRequest, specialist_id: uuid.UUID) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def appointment_reschedule(request: HttpRequest, appointment_id: uuid.UUID) -> HttpResponse:
+def appointment_reschedule(request: BrandRequest, appointment_id: uuid.UUID) -> HttpResponse:
     """Pick a new time for a booking (within the brand's policy), then confirm it."""
     _brand_only(request)
     appointment = access.access_patient_appointment(request.user, request.brand, appointment_id)
@@ -359,7 +360,7 @@ def record_view(user, appointment) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_availability(request: HttpRequest, specialist_id: uuid.UUID) -> HttpResponse:
+def request_availability(request: BrandRequest, specialist_id: uuid.UUID) -> HttpResponse:
     """Ask a specialist for times when none offered suit (or they lead scheduling)."""
     _brand_only(request)
     patient = access.patient_for(request.user, request.brand)
@@ -401,7 +402,7 @@ def request_availability(request: HttpRequest, specialist_id: uuid.UUID) -> Http
 
 @login_required
 @require_GET
-def availability_request_detail(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
+def availability_request_detail(request: BrandRequest, request_id: uuid.UUID) -> HttpResponse:
     _brand_only(request)
     item = access.access_patient_request(request.user, request.brand, request_id)
     proposals = list(

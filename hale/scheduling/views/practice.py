@@ -248,7 +248,7 @@ def _availability_forms(specialist, bound_kind=None, data=None) -> dict:
     zone = specialist_zone(specialist)
     forms = {}
     for kind, form_class in AVAILABILITY_FORMS.items():
-        kwargs = {"prefix": kind}
+        kwargs: dict[str, object] = {"prefix": kind}
         if form_class is OneOffSlotForm:
             kwargs["zone"] = zone
         forms[kind] = form_class(data if kind == bound_kind else None, **kwargs)
@@ -377,7 +377,7 @@ def propose(request: HttpRequest) -> HttpResponse:
 def _proposal_defaults(specialist, *, patient=None) -> dict:
     """Initial values of a new proposal from the specialist's preferences."""
     prefs = access.schedule_preferences(specialist)
-    initial = {"expires_in_hours": prefs.proposal_expiry_hours}
+    initial: dict[str, object] = {"expires_in_hours": prefs.proposal_expiry_hours}
     if prefs.default_session_type is not None and prefs.default_session_type.is_active:
         initial["session_type"] = str(prefs.default_session_type.uuid)
     if patient:
@@ -391,7 +391,7 @@ def proposals(request: HttpRequest) -> HttpResponse:
     """Proposals awaiting an answer, and the latest answered ones."""
     specialist = _specialist(request)
     now = timezone.now()
-    rows = (
+    rows = list(
         access.specialist_appointments(specialist)
         .filter(
             status__in=[
@@ -402,7 +402,6 @@ def proposals(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-created_at")[:100]
     )
-    rows = list(rows)
     pending = [a for a in rows if a.is_open_proposal]
     answered = [a for a in rows if not a.effective_status(now) == Appointment.Status.PROPOSED]
     return render(
@@ -439,6 +438,7 @@ def appointment(request: HttpRequest, appointment_id: uuid.UUID) -> HttpResponse
 def appointment_action(request: HttpRequest, appointment_id: uuid.UUID, what: str) -> HttpResponse:
     specialist = _specialist(request)
     item = access.access_specialist_appointment(specialist, appointment_id)
+    form: forms.Form
     try:
         if what == "withdraw":
             form = OptionalReasonForm(request.POST)
@@ -483,7 +483,8 @@ def proposal_edit(request: HttpRequest, appointment_id: uuid.UUID) -> HttpRespon
     zone = specialist_zone(specialist)
     session_types = list(access.session_types_for(specialist, active_only=True))
     local = item.start.astimezone(zone)
-    remaining = max(1, round((item.expires_at - timezone.now()).total_seconds() / 3600))
+    expires_at = item.expires_at or timezone.now()
+    remaining = max(1, round((expires_at - timezone.now()).total_seconds() / 3600))
     form = ChangeProposalForm(
         request.POST or None,
         session_types=session_types,

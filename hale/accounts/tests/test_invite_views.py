@@ -47,7 +47,7 @@ def test_opening_the_link_shows_the_invitation_and_spends_nothing(pending, anony
     assert "Casey Staff" in page
     assert "invitee@example.com" in page
     assert "Create your account" in page
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
     assert_unchanged(patient, invitation)
     assert not AuditEvent.objects.filter(action="invitation.accepted").exists()

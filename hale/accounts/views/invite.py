@@ -48,8 +48,9 @@ def _problem(request: BrandRequest, *, code: str, message: str) -> HttpResponse:
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    # The page's own URL carries the token: keep it out of Referer headers.
-    response["Referrer-Policy"] = "no-referrer"
+    # The page's own URL carries the token: no Referer to other sites. Not "no-referrer":
+    # with it Chromium sends "Origin: null" with the page's own forms and CSRF refuses them.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

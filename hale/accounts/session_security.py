@@ -30,7 +30,8 @@ from django.utils.translation import ngettext
 
 from hale.accounts import sessions
 from hale.accounts.models import UserSession
-from hale.tenancy.middleware import PLATFORM
+from hale.tenancy.access import brand_for_host
+from hale.tenancy.middleware import PLATFORM, is_platform_host
 
 BACKGROUND_HEADER = "X-Hale-Background"
 # Views that poll in the background: they never count as activity.
@@ -125,6 +126,11 @@ class SessionSecurityMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return self.get_response(request)
+        if sessions.bound_elsewhere(request.session, getattr(request, "brand", None)):
+            # Made on another brand's (or the platform's) host: signed out here, and left
+            # intact for the host it belongs to.
+            request.user = AnonymousUser()
+            return self.get_response(request)
         platform = getattr(request, "portal", None) == PLATFORM
         state, row = check_session(request.session, user, with_mfa_rule=platform)
         if state is State.UNTRACKED:
@@ -181,14 +187,23 @@ class WebSocketSessionGuard:
         user = scope.get("user")
         session = scope.get("session")
         if user is not None and session is not None:
-            allowed = await database_sync_to_async(_socket_allowed)(session, user)
+            allowed = await database_sync_to_async(_socket_allowed)(session, user, scope)
             if not allowed:
                 scope = dict(scope, user=AnonymousUser())
         return await self.inner(scope, receive, send)
 
 
-def _socket_allowed(session, user) -> bool:
+def _socket_allowed(session, user, scope) -> bool:
     if not user.is_authenticated:
         return True
+    host = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), "")
+    if is_platform_host(host):
+        brand = None
+    else:
+        brand = brand_for_host(host)
+        if brand is None:
+            return False
+    if session.get(sessions.PORTAL_KEY, sessions.portal_key(brand)) != sessions.portal_key(brand):
+        return False
     state, _row = check_session(session, user)
     return state in (State.OK, State.UNTRACKED)

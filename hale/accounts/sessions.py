@@ -41,6 +41,8 @@ from hale.core.http import client_ip, user_agent
 SESSION_ID_KEY = "_hale_user_session"
 AUTH_AT_KEY = "_hale_auth_at"
 ACTIVE_AT_KEY = "_hale_active_at"
+# The portal a session was made on ("platform" or "brand:<id>"): elsewhere it is signed out.
+PORTAL_KEY = "_hale_portal"
 
 # last_seen_at / the activity stamp move at most this often (seconds).
 ACTIVITY_RESOLUTION = 60
@@ -48,6 +50,19 @@ ACTIVITY_RESOLUTION = 60
 
 def hash_session_key(key: str | None) -> str:
     return hashlib.sha256((key or "").encode()).hexdigest()
+
+
+def portal_key(brand) -> str:
+    """What a session is bound to: the brand whose host it was made on, or the platform."""
+    return "platform" if brand is None else f"brand:{brand.pk}"
+
+
+def bound_elsewhere(session, brand) -> bool:
+    """Whether ``session`` was made on another portal than ``brand``'s (None: the platform
+    host). Every sign-in binds its session (``start_user_session``); one made without a
+    request through the portal middleware (a test client's ``force_login``) is not bound."""
+    bound = session.get(PORTAL_KEY)
+    return bound is not None and bound != portal_key(brand)
 
 
 def _host(request: HttpRequest) -> str:
@@ -105,6 +120,8 @@ def start_user_session(*, request: HttpRequest, user: User) -> UserSession:
         brand=getattr(request, "brand", None),
     )
     session[SESSION_ID_KEY] = str(row.uuid)
+    if hasattr(request, "portal"):  # a real request (not a test client's force_login)
+        session[PORTAL_KEY] = portal_key(row.brand)
     session[AUTH_AT_KEY] = now
     session[ACTIVE_AT_KEY] = now
     return row

@@ -7,12 +7,12 @@ notification centre page of that host.
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.conf import settings
 
 from hale.notifications import realtime
 from hale.notifications.access import unread_count
 from hale.notifications.kinds import PATIENT, PLATFORM
 from hale.tenancy.access import brand_for_host
+from hale.tenancy.middleware import is_platform_host
 
 # Close codes (4000-4999 are ours): the JS does not retry these.
 CLOSE_UNAUTHENTICATED = 4401
@@ -25,10 +25,6 @@ def _host(scope) -> str:
             return value.decode("latin-1")
     server = scope.get("server")
     return server[0] if server else ""
-
-
-def _host_name(host: str) -> str:
-    return (host.rsplit(":", 1)[0] if not host.endswith("]") else host).lower()
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
@@ -45,7 +41,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         host = _host(self.scope)
-        if _host_name(host) in settings.PLATFORM_HOSTS:
+        if is_platform_host(host):
             self.portal, self.brand = PLATFORM, None
         else:
             self.brand = await database_sync_to_async(brand_for_host)(host)

@@ -10,7 +10,7 @@ PATIENT = "patient"
 PLATFORM = "platform"
 
 
-def _is_platform_host(host: str) -> bool:
+def is_platform_host(host: str) -> bool:
     name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
     return name.lower() in settings.PLATFORM_HOSTS
 
@@ -27,7 +27,7 @@ class BrandMiddleware:
 
     def __call__(self, request):
         host = request.get_host()
-        if _is_platform_host(host):
+        if is_platform_host(host):
             request.brand = None
             request.portal = PLATFORM
             request.urlconf = "hale.urls_platform"

@@ -219,9 +219,21 @@ def test_an_ended_session_cannot_open_a_websocket(patient_a):
     client = signed_in(patient_a.user)
     other = signed_in(patient_a.user, host="localhost")
     session = other.session
-    assert _socket_allowed(session, patient_a.user)
+    assert _socket_allowed(session, patient_a.user, PLATFORM_SCOPE)
     client.post("/account/sessions/sign-out-others/")
-    assert not _socket_allowed(SessionStore(session.session_key), patient_a.user)
+    assert not _socket_allowed(SessionStore(session.session_key), patient_a.user, PLATFORM_SCOPE)
+
+
+PLATFORM_SCOPE = {"headers": [(b"host", b"localhost:8000")]}
+
+
+def test_a_websocket_on_another_host_than_the_sessions_is_anonymous(patient_a, brand_b):
+    from hale.accounts.session_security import _socket_allowed
+
+    session = signed_in(patient_a.user, host="calm.localhost").session
+    assert _socket_allowed(session, patient_a.user, {"headers": [(b"host", b"calm.localhost")]})
+    for host in (b"northside.localhost", b"localhost", b"unknown.example"):
+        assert not _socket_allowed(session, patient_a.user, {"headers": [(b"host", host)]})
 
 
 # --- Password -------------------------------------------------------------------------------
@@ -278,3 +290,39 @@ def test_setting_up_two_factor_asks_for_the_password_again(patient_a):
     response = client.get("/accounts/2fa/totp/activate/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/reauthenticate/")
+
+
+def _with_cookies_of(client, host: str) -> HostClient:
+    """Another host, carrying ``client``'s cookies (as a shared cookie domain or a copied
+    cookie would)."""
+    other = HostClient(host)
+    other.cookies = client.cookies
+    return other
+
+
+@pytest.mark.parametrize("other_host", ["northside.localhost", "localhost"])
+def test_a_session_made_on_one_brand_is_signed_out_on_another_host(patient_a, brand_b, other_host):
+    client = signed_in(patient_a.user, host="calm.localhost")
+    elsewhere = _with_cookies_of(client, other_host)
+
+    response = elsewhere.get("/account/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert "sessionid" not in response.cookies or response.cookies["sessionid"].value
+    # Left intact for the host it belongs to.
+    assert client.get("/account/").status_code == 200
+    assert UserSession.objects.filter(user=patient_a.user).count() == 1
+
+
+def test_a_session_made_on_the_platform_host_is_signed_out_on_a_brand_host(staff_a, brand_a):
+    client = signed_in(staff_a, host="localhost")
+    assert client.get("/account/").status_code == 200
+    response = _with_cookies_of(client, "calm.localhost").get("/account/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert client.get("/account/").status_code == 200
+
+
+def test_signing_in_binds_the_session_to_its_brand(patient_a):
+    client = signed_in(patient_a.user, host="calm.localhost")
+    assert client.session[sessions.PORTAL_KEY] == f"brand:{patient_a.brand_id}"

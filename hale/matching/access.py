@@ -5,7 +5,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 
@@ -16,7 +17,9 @@ from hale.scheduling.pricing import Price
 from hale.scheduling.slots import next_available
 from hale.specialists.models import Specialist
 
-RESULTS_SHOWN = 50
+RESULTS_PER_PAGE = 50
+# "Available soon" in browse: a free time within this long.
+SOON = dt.timedelta(days=7)
 
 
 @dataclass
@@ -57,15 +60,21 @@ def browse(
     brand,
     *,
     now: dt.datetime,
+    page: int | str | None = 1,
     query: str = "",
     specialisation: str = "",
     language: str = "",
     soon: bool = False,
     price_min: int | None = None,
     price_max: int | None = None,
-) -> list[Row]:
-    """Listed specialists matching the filters, with price and next available time, in a
-    constant number of queries."""
+) -> tuple[Page, list[Row]]:
+    """One page of the brand's listed specialists matching the filters (by name; with *soon*,
+    by next free time), each row with price and next available time, in a constant number of
+    queries. Next availability is computed only for the page shown.
+
+    *soon* selects and orders by the precomputed ``MatchProfile.next_available_at`` (kept
+    fresh by every schedule change and by cron); the exact next time is then computed for the
+    page, and a specialist whose last free time this week was just taken drops off it."""
     fixed = brand_matching(brand)
     qs = with_prices(bookable_specialists(brand), brand, fixed)
     if query:
@@ -81,11 +90,19 @@ def browse(
         qs = qs.filter(price_minor__gte=price_min)
     if price_max is not None:
         qs = qs.filter(price_minor__lte=price_max)
-    qs = qs.distinct()
-    nexts = next_available(qs, now=now, within=dt.timedelta(days=7))
     if soon:
-        qs = qs.filter(pk__in=[pk for pk, found in nexts.items() if found])
-    specialists = list(qs.prefetch_related("specialisations")[:RESULTS_SHOWN])
+        # No profile yet (a new specialist before the refresh task ran): a candidate too.
+        qs = qs.filter(
+            Q(match_profile__next_available_at__lt=now + SOON) | Q(match_profile__isnull=True)
+        ).order_by(F("match_profile__next_available_at").asc(nulls_last=True), "display_name", "pk")
+    else:
+        qs = qs.order_by("display_name", "pk")
+    qs = qs.distinct().prefetch_related("specialisations")
+    result = Paginator(qs, RESULTS_PER_PAGE).get_page(page)
+    specialists = list(result.object_list)
+    nexts = next_available(
+        Specialist.objects.filter(pk__in=[s.pk for s in specialists]), now=now, within=SOON
+    )
     rows = [
         Row(
             specialist=s,
@@ -94,10 +111,12 @@ def browse(
         )
         for s in specialists
     ]
-    rows.sort(key=lambda r: (not soon, r.next_slot_start or dt.datetime.max.replace(tzinfo=dt.UTC)))
-    return (
-        rows if soon else sorted(rows, key=lambda r: (r.specialist.display_name, r.specialist.pk))
-    )
+    if soon:
+        rows = sorted(
+            (r for r in rows if r.next_slot_start is not None),
+            key=lambda r: r.next_slot_start or now,
+        )
+    return result, rows
 
 
 def access_listed_specialist(brand, specialist_id: uuid.UUID) -> Specialist:

@@ -49,14 +49,14 @@ def browse(request: BrandRequest) -> HttpResponse:
     if brand.discovery_mode != brand.Discovery.BROWSE:
         return redirect("match")
     form = BrowseForm(request.GET or None)
-    rows: list = []
-    if form.is_bound and not form.is_valid():
-        rows = []
-    else:
+    page = None
+    rows: list[access.Row] = []
+    if not form.is_bound or form.is_valid():
         data = form.cleaned_data if form.is_bound else {}
-        rows = access.browse(
+        page, rows = access.browse(
             brand,
             now=timezone.now(),
+            page=request.GET.get("page"),
             query=data.get("q", "").strip(),
             specialisation=data.get("specialisation", ""),
             language=data.get("language", ""),
@@ -64,7 +64,7 @@ def browse(request: BrandRequest) -> HttpResponse:
             price_min=data.get("price_min"),
             price_max=data.get("price_max"),
         )
-    return render(request, "matching/browse.html", {"form": form, "rows": rows})
+    return render(request, "matching/browse.html", {"form": form, "page": page, "rows": rows})
 
 
 def _next_times(specialist):

@@ -9,6 +9,7 @@ from icalendar import Calendar
 
 from hale.scheduling import actions
 from hale.scheduling.models import Appointment, BookingPolicy
+from tests.html import page_structure
 
 CALM = "calm.localhost"
 NORTH = "northside.localhost"
@@ -30,6 +31,25 @@ def test_appointment_list_shows_details_in_the_patients_zone(
     local = appointment.start.astimezone(dt.timezone(dt.timedelta(hours=-5)))
     assert str(local.day) in html
     assert "Confirmed" in html and "50 minutes" in html
+
+
+def test_appointment_list_has_one_clean_title_and_unique_ids(
+    client_for, patient_a, open_specialist, session_type, book
+):
+    book(patient_a, open_specialist, session_type)
+    actions.request_availability(
+        patient=patient_a,
+        specialist=open_specialist,
+        acting_user=patient_a.user,
+        preferred_times="Weekday evenings",
+    )
+    response = client_for(patient_a.user, CALM).get("/appointments/")
+    page = page_structure(response.content.decode())
+    assert len(page.titles) == 1
+    assert page.titles[0].startswith("Appointments ·")
+    assert "<" not in page.titles[0] and not page.tags_in_title
+    assert page.duplicate_ids == []
+    assert "requests-heading" in page.ids
 
 
 def test_appointment_list_query_count_is_constant(

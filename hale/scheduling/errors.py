@@ -14,3 +14,12 @@ class SchedulingError(Exception):
 class SlotTaken(SchedulingError):
     def __init__(self):
         super().__init__(gettext_lazy("This time was just taken — please choose another."))
+
+
+class AppointmentChanged(SchedulingError):
+    """The page the person answered from showed an older version of the appointment."""
+
+    def __init__(self):
+        super().__init__(
+            gettext_lazy("This appointment was just changed — here is how it stands now.")
+        )

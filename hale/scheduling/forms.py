@@ -316,3 +316,12 @@ class BusySourceForm(forms.Form):
             return normalise_url(self.cleaned_data["url"])
         except ImportFailed as exc:
             raise forms.ValidationError(exc.message) from exc
+
+
+def posted_version(data) -> int:
+    """The appointment ``sequence`` a form was rendered with. Missing or garbled counts as
+    stale (-1 never matches), so an answer from an unknown page is refused, not applied."""
+    try:
+        return int(data.get("version", ""))
+    except (TypeError, ValueError):
+        return -1

@@ -53,10 +53,11 @@ from hale.scheduling.actions.requests import (
     decline_availability_request,
     request_availability,
 )
-from hale.scheduling.errors import SchedulingError, SlotTaken
+from hale.scheduling.errors import AppointmentChanged, SchedulingError, SlotTaken
 
 __all__ = [
     "ACCOUNT_CLOSED_REASON",
+    "AppointmentChanged",
     "AVAILABILITY_MODELS",
     "MAX_BUSY_SOURCES",
     "MAX_PROPOSAL_HOURS",

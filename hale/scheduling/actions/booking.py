@@ -124,7 +124,9 @@ def can_reschedule(appointment: Appointment, now=None) -> bool:
 
 
 @transaction.atomic
-def cancel_appointment(*, appointment: Appointment, acting_user, reason: str) -> Appointment:
+def cancel_appointment(
+    *, appointment: Appointment, acting_user, reason: str, version: int | None = None
+) -> Appointment:
     """The patient or the specialist cancels a booking before it starts.
 
     A patient cancelling later than the brand's notice is allowed but recorded as a late
@@ -138,7 +140,7 @@ def cancel_appointment(*, appointment: Appointment, acting_user, reason: str) ->
     if not reason:
         raise SchedulingError(_("Please tell us why you are cancelling."))
     lock_specialist(appointment.specialist)
-    appointment = lock_appointment(appointment)
+    appointment = lock_appointment(appointment, version)
     now = timezone.now()
     if not appointment.is_booked:
         raise SchedulingError(_("Only a booked session can be cancelled."))
@@ -184,14 +186,14 @@ def cancel_appointment(*, appointment: Appointment, acting_user, reason: str) ->
 
 @transaction.atomic
 def reschedule_appointment(
-    *, appointment: Appointment, new_start: dt.datetime, acting_user
+    *, appointment: Appointment, new_start: dt.datetime, acting_user, version: int | None = None
 ) -> Appointment:
     """The patient moves a booking to another offered slot, no later than the brand's notice
     before the current start. The appointment keeps its id (calendars update in place)."""
     if appointment.patient.user_id != acting_user.pk:
         raise PermissionDenied
     specialist = lock_specialist(appointment.specialist)
-    appointment = lock_appointment(appointment)
+    appointment = lock_appointment(appointment, version)
     now = timezone.now()
     if not appointment.is_booked:
         raise SchedulingError(_("Only a booked session can be rescheduled."))
@@ -235,13 +237,15 @@ def policy_message(brand) -> str:
 
 
 @transaction.atomic
-def record_outcome(*, appointment: Appointment, acting_user, outcome: str) -> Appointment:
+def record_outcome(
+    *, appointment: Appointment, acting_user, outcome: str, version: int | None = None
+) -> Appointment:
     """The specialist marks a booked session that has started as completed or no-show."""
     if appointment.specialist.user_id != acting_user.pk:
         raise PermissionDenied
     if outcome not in (Status.COMPLETED, Status.NO_SHOW):
         raise SchedulingError(_("Unknown outcome."))
-    appointment = lock_appointment(appointment)
+    appointment = lock_appointment(appointment, version)
     if not appointment.is_booked:
         raise SchedulingError(_("Only a booked session can be marked."))
     if appointment.start > timezone.now():

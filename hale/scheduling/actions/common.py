@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from hale.scheduling.errors import SchedulingError, SlotTaken
+from hale.scheduling.errors import AppointmentChanged, SchedulingError, SlotTaken
 from hale.scheduling.models import (
     Appointment,
 )
@@ -28,8 +28,14 @@ def lock_specialist(specialist: Specialist) -> Specialist:
     return Specialist.objects.select_for_update().get(pk=specialist.pk)
 
 
-def lock_appointment(appointment: Appointment) -> Appointment:
-    return Appointment.objects.select_for_update().get(pk=appointment.pk)
+def lock_appointment(appointment: Appointment, version: int | None = None) -> Appointment:
+    """Lock the row and re-read it. With ``version`` (the ``sequence`` the person's page
+    showed), refuse when someone changed the appointment since: two tabs or two people acting
+    at once — the first wins, the second is told and changes nothing."""
+    locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if version is not None and locked.sequence != version:
+        raise AppointmentChanged
+    return locked
 
 
 def is_offered(specialist, session_type, start: dt.datetime, *, now, exclude_id=None):

@@ -112,8 +112,8 @@ def _check_proposal_times(start: dt.datetime, expires_in_hours: int, now: dt.dat
         raise SchedulingError(_("The proposal must expire before the session starts."))
 
 
-def _open_proposal(appointment: Appointment, now) -> Appointment:
-    locked = lock_appointment(appointment)
+def _open_proposal(appointment: Appointment, now, version: int | None = None) -> Appointment:
+    locked = lock_appointment(appointment, version)
     if locked.effective_status(now) != Status.PROPOSED:
         if locked.effective_status(now) == Status.EXPIRED:
             raise SchedulingError(_("This proposal has expired."))
@@ -122,13 +122,15 @@ def _open_proposal(appointment: Appointment, now) -> Appointment:
 
 
 @transaction.atomic
-def accept_proposal(*, appointment: Appointment, acting_user) -> Appointment:
+def accept_proposal(
+    *, appointment: Appointment, acting_user, version: int | None = None
+) -> Appointment:
     """The patient accepts an open proposal; it becomes a booking."""
     if appointment.patient.user_id != acting_user.pk:
         raise PermissionDenied
     lock_specialist(appointment.specialist)
     now = timezone.now()
-    appointment = _open_proposal(appointment, now)
+    appointment = _open_proposal(appointment, now, version)
     if overlaps_held_time(
         appointment.specialist,
         appointment.start,
@@ -151,26 +153,30 @@ def accept_proposal(*, appointment: Appointment, acting_user) -> Appointment:
 
 
 @transaction.atomic
-def decline_proposal(*, appointment: Appointment, acting_user, reason: str = "") -> Appointment:
+def decline_proposal(
+    *, appointment: Appointment, acting_user, reason: str = "", version: int | None = None
+) -> Appointment:
     if appointment.patient.user_id != acting_user.pk:
         raise PermissionDenied
     return _close_proposal(
-        appointment, acting_user, Status.DECLINED, AppointmentEvent.Kind.DECLINED, reason
+        appointment, acting_user, Status.DECLINED, AppointmentEvent.Kind.DECLINED, reason, version
     )
 
 
 @transaction.atomic
-def withdraw_proposal(*, appointment: Appointment, acting_user, reason: str = "") -> Appointment:
+def withdraw_proposal(
+    *, appointment: Appointment, acting_user, reason: str = "", version: int | None = None
+) -> Appointment:
     if appointment.specialist.user_id != acting_user.pk:
         raise PermissionDenied
     return _close_proposal(
-        appointment, acting_user, Status.CANCELLED, AppointmentEvent.Kind.WITHDRAWN, reason
+        appointment, acting_user, Status.CANCELLED, AppointmentEvent.Kind.WITHDRAWN, reason, version
     )
 
 
-def _close_proposal(appointment, acting_user, status, kind, reason) -> Appointment:
+def _close_proposal(appointment, acting_user, status, kind, reason, version=None) -> Appointment:
     reason = clean_reason(reason)
-    appointment = _open_proposal(appointment, timezone.now())
+    appointment = _open_proposal(appointment, timezone.now(), version)
     previous = appointment.status
     appointment.status = status
     appointment.cancellation_reason = reason
@@ -196,6 +202,7 @@ def change_proposal(
     session_type: SessionType,
     expires_in_hours: int,
     notes: str | None = None,
+    version: int | None = None,
 ) -> Appointment:
     """The specialist changes a proposal that is still waiting for the patient: its time,
     session type (details snapshotted again) and answer-by time (counted from now). The
@@ -207,7 +214,7 @@ def change_proposal(
     now = timezone.now()
     _check_proposal_times(start, expires_in_hours, now)
     lock_specialist(specialist)
-    appointment = _open_proposal(appointment, now)
+    appointment = _open_proposal(appointment, now, version)
     end = start + dt.timedelta(minutes=session_type.duration_minutes)
     if overlaps_held_time(specialist, start, end, now=now, exclude_id=appointment.pk):
         raise SchedulingError(_("You already have a session or an open proposal at that time."))

@@ -77,6 +77,25 @@ def book(free_slots):
     return make
 
 
+@pytest.fixture
+def propose(book, open_specialist, session_type):
+    """``propose(patient, start, expires_in_hours=24)``: the open specialist proposes a session
+    (after booking one, which makes the patient proposable)."""
+
+    def make(patient, start, expires_in_hours=24):
+        book(patient, open_specialist, session_type)
+        return actions.propose_appointment(
+            specialist=open_specialist,
+            patient=patient,
+            session_type=session_type,
+            start=start,
+            expires_in_hours=expires_in_hours,
+            acting_user=open_specialist.user,
+        )
+
+    return make
+
+
 @pytest.fixture(autouse=True)
 def _personas_listed(request):
     """Only specialists listed on a brand are bookable there: list the specialist personas a

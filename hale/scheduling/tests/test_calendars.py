@@ -113,29 +113,17 @@ def test_preferences_set_calendar_view_and_proposal_defaults(
     assert prefs.calendar_view == "month"
 
 
-def _proposal(patient, specialist, session_type, book, start):
-    book(patient, specialist, session_type)  # makes the patient proposable
-    return actions.propose_appointment(
-        specialist=specialist,
-        patient=patient,
-        session_type=session_type,
-        start=start,
-        expires_in_hours=24,
-        acting_user=specialist.user,
-    )
-
-
 def test_specialist_changes_a_pending_proposal_and_the_patient_is_told(
     client_for,
     patient_a,
     open_specialist,
     session_type,
-    book,
+    propose,
     free_slots,
     django_capture_on_commit_callbacks,
 ):
     slots = free_slots(open_specialist, session_type, days_ahead=6)
-    proposal = _proposal(patient_a, open_specialist, session_type, book, slots[0].start)
+    proposal = propose(patient_a, slots[0].start)
     new_start = slots[3].start
     local = new_start.astimezone(ZoneInfo("Europe/Madrid"))
     client = client_for(open_specialist.user, HOST)
@@ -149,6 +137,7 @@ def test_specialist_changes_a_pending_proposal_and_the_patient_is_told(
                 "time": local.strftime("%H:%M"),
                 "expires_in_hours": 30,
                 "notes": "Moved an hour.",
+                "version": proposal.sequence,
             },
         )
     assert response.status_code == 302
@@ -162,10 +151,10 @@ def test_specialist_changes_a_pending_proposal_and_the_patient_is_told(
 
 
 def test_an_answered_proposal_cannot_be_changed(
-    client_for, patient_a, open_specialist, session_type, book, free_slots
+    client_for, patient_a, open_specialist, session_type, propose, free_slots
 ):
     slots = free_slots(open_specialist, session_type, days_ahead=6)
-    proposal = _proposal(patient_a, open_specialist, session_type, book, slots[0].start)
+    proposal = propose(patient_a, slots[0].start)
     actions.decline_proposal(appointment=proposal, acting_user=patient_a.user)
     client = client_for(open_specialist.user, HOST)
     assert client.get(f"/practice/schedule/appointments/{proposal.uuid}/edit/").status_code == 302
@@ -186,10 +175,10 @@ def test_an_answered_proposal_cannot_be_changed(
 
 
 def test_another_specialist_cannot_change_a_proposal(
-    client_for, patient_a, open_specialist, specialist_2, session_type, book, free_slots
+    client_for, patient_a, open_specialist, specialist_2, session_type, propose, free_slots
 ):
     slots = free_slots(open_specialist, session_type, days_ahead=6)
-    proposal = _proposal(patient_a, open_specialist, session_type, book, slots[0].start)
+    proposal = propose(patient_a, slots[0].start)
     other = client_for(specialist_2.user, HOST)
     url = f"/practice/schedule/appointments/{proposal.uuid}/edit/"
     assert other.get(url).status_code == 404

@@ -3,16 +3,16 @@ SQLite: serialised writers). The 50-requests-at-a-live-server test is in
 tests/e2e/test_booking.py."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from conftest import make_user
 from hale.accounts.models import Patient
 from hale.scheduling import actions
 from hale.scheduling.actions.common import save_booked
 from hale.scheduling.models import Appointment
+from tests.race import race
 
 on_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)"
@@ -48,34 +48,19 @@ def test_threads_racing_for_one_slot_book_it_once(
     for n in range(8):
         user = make_user(f"racer{n}@example.com")
         patients.append(Patient.objects.create(brand=brand_a, user=user, email=user.email))
-    barrier = threading.Barrier(len(patients))
-    outcomes: list[str] = []
-    lock = threading.Lock()
 
     def attempt(patient):
-        try:
-            barrier.wait()
-            actions.book_appointment(
-                patient=patient,
-                specialist=open_specialist,
-                session_type=session_type,
-                start=slot.start,
-                acting_user=patient.user,
-            )
-            result = "booked"
-        except actions.SlotTaken:
-            result = "taken"
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            result = f"error: {exc!r}"
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(result)
+        return lambda: actions.book_appointment(
+            patient=patient,
+            specialist=open_specialist,
+            session_type=session_type,
+            start=slot.start,
+            acting_user=patient.user,
+        )
 
-    threads = [threading.Thread(target=attempt, args=(p,)) for p in patients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert sorted(outcomes) == ["booked"] + ["taken"] * (len(patients) - 1)
+    outcomes = race(
+        [attempt(p) for p in patients],
+        lambda exc: "taken" if isinstance(exc, actions.SlotTaken) else f"error: {exc!r}",
+    )
+    assert outcomes == ["applied"] + ["taken"] * (len(patients) - 1)
     assert Appointment.objects.filter(start=slot.start).count() == 1

@@ -137,7 +137,10 @@ def test_cancel_from_the_page_with_reason(
     client = client_for(patient_a.user, CALM)
     empty = client.post(f"/appointments/{appointment.uuid}/cancel/", {"reason": ""})
     assert empty.status_code == 400
-    response = client.post(f"/appointments/{appointment.uuid}/cancel/", {"reason": "Travel"})
+    response = client.post(
+        f"/appointments/{appointment.uuid}/cancel/",
+        {"reason": "Travel", "version": appointment.sequence},
+    )
     assert response.status_code == 302
     appointment.refresh_from_db()
     assert appointment.status == "cancelled" and appointment.cancellation_reason == "Travel"
@@ -163,7 +166,8 @@ def test_reschedule_through_the_page(
     client = client_for(patient_a.user, CALM)
     assert client.get(f"/appointments/{appointment.uuid}/reschedule/").status_code == 200
     response = client.post(
-        f"/appointments/{appointment.uuid}/reschedule/", {"start": slots[-1].start.isoformat()}
+        f"/appointments/{appointment.uuid}/reschedule/",
+        {"start": slots[-1].start.isoformat(), "version": appointment.sequence},
     )
     assert response.status_code == 302
     appointment.refresh_from_db()
@@ -195,7 +199,7 @@ def test_accept_proposal_with_one_click(client_for, patient_a, open_specialist, 
     client = client_for(patient_a.user, CALM)
     detail = client.get(f"/appointments/{proposal.uuid}/").content.decode()
     assert "Please answer before" in detail
-    client.post(f"/appointments/{proposal.uuid}/accept/")
+    client.post(f"/appointments/{proposal.uuid}/accept/", {"version": proposal.sequence})
     proposal.refresh_from_db()
     assert proposal.status == "confirmed"
 

@@ -159,7 +159,10 @@ def test_propose_track_and_withdraw(client_for, patient_a, open_specialist, sess
     assert proposal.clinic_notes == "Evening works?"
     tracked = client.get("/practice/schedule/proposals/").content.decode()
     assert "Alice Patient" in tracked and "Proposed" in tracked
-    client.post(f"/practice/schedule/appointments/{proposal.uuid}/withdraw/")
+    client.post(
+        f"/practice/schedule/appointments/{proposal.uuid}/withdraw/",
+        {"version": proposal.sequence},
+    )
     proposal.refresh_from_db()
     assert proposal.status == "cancelled"
 
@@ -190,7 +193,10 @@ def test_specialist_cancels_and_writes_notes(
     client.post(
         f"/practice/schedule/appointments/{appointment.uuid}/notes/", {"notes": "Bring a diary"}
     )
-    client.post(f"/practice/schedule/appointments/{appointment.uuid}/cancel/", {"reason": "Ill"})
+    client.post(
+        f"/practice/schedule/appointments/{appointment.uuid}/cancel/",
+        {"reason": "Ill", "version": appointment.sequence},
+    )
     appointment.refresh_from_db()
     assert appointment.clinic_notes == "Bring a diary"
     assert appointment.status == "cancelled" and not appointment.cancelled_late

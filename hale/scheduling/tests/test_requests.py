@@ -128,7 +128,7 @@ def test_specialist_answers_by_proposing_and_patient_accepts(
     patient = client_for(patient_a.user, BRAND_HOST)
     detail = patient.get(f"/appointments/requests/{item.uuid}/").content.decode()
     assert "Answered" in detail and "Therapy session" in detail
-    patient.post(f"/appointments/{proposal.uuid}/accept/")
+    patient.post(f"/appointments/{proposal.uuid}/accept/", {"version": proposal.sequence})
     proposal.refresh_from_db()
     assert proposal.status == "confirmed"
 

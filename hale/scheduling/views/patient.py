@@ -17,7 +17,12 @@ from hale.core import audit
 from hale.core.http import BrandRequest
 from hale.notifications.email import absolute_url
 from hale.scheduling import access, actions, hooks, ics
-from hale.scheduling.forms import AvailabilityRequestForm, OptionalReasonForm, ReasonForm
+from hale.scheduling.forms import (
+    AvailabilityRequestForm,
+    OptionalReasonForm,
+    ReasonForm,
+    posted_version,
+)
 from hale.scheduling.models import Appointment, specialist_zone
 from hale.scheduling.pricing import session_price
 from hale.scheduling.slots import group_by_local_day, load_schedule, offered_slots
@@ -96,6 +101,7 @@ def appointment_cancel(request: BrandRequest, appointment_id: uuid.UUID) -> Http
                 appointment=appointment,
                 acting_user=request.user,
                 reason=form.cleaned_data["reason"],
+                version=posted_version(request.POST),
             )
         except actions.SchedulingError as exc:
             error = str(exc.message)
@@ -117,15 +123,18 @@ def proposal_answer(request: BrandRequest, appointment_id: uuid.UUID, answer: st
     """Accept or decline a proposal with one click."""
     _brand_only(request)
     appointment = access.access_patient_appointment(request.user, request.brand, appointment_id)
+    version = posted_version(request.POST)
     try:
         if answer == "accept":
-            actions.accept_proposal(appointment=appointment, acting_user=request.user)
+            actions.accept_proposal(
+                appointment=appointment, acting_user=request.user, version=version
+            )
             messages.success(request, _("Accepted: your session is confirmed."))
         elif answer == "decline":
             form = OptionalReasonForm(request.POST)
             reason = form.cleaned_data["reason"] if form.is_valid() else ""
             actions.decline_proposal(
-                appointment=appointment, acting_user=request.user, reason=reason
+                appointment=appointment, acting_user=request.user, reason=reason, version=version
             )
             messages.success(request, _("You declined the proposal."))
         else:
@@ -308,7 +317,10 @@ def appointment_reschedule(request: BrandRequest, appointment_id: uuid.UUID) -> 
         else:
             try:
                 actions.reschedule_appointment(
-                    appointment=appointment, new_start=start, acting_user=request.user
+                    appointment=appointment,
+                    new_start=start,
+                    acting_user=request.user,
+                    version=posted_version(request.POST),
                 )
             except actions.SchedulingError as exc:
                 error = str(exc.message)

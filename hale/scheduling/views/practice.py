@@ -26,6 +26,7 @@ from hale.scheduling.forms import (
     ReasonForm,
     SessionTypeForm,
     WeeklyRuleForm,
+    posted_version,
 )
 from hale.scheduling.models import (
     Appointment,
@@ -438,19 +439,25 @@ def appointment(request: HttpRequest, appointment_id: uuid.UUID) -> HttpResponse
 def appointment_action(request: HttpRequest, appointment_id: uuid.UUID, what: str) -> HttpResponse:
     specialist = _specialist(request)
     item = access.access_specialist_appointment(specialist, appointment_id)
+    version = posted_version(request.POST)
     form: forms.Form
     try:
         if what == "withdraw":
             form = OptionalReasonForm(request.POST)
             reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            actions.withdraw_proposal(appointment=item, acting_user=request.user, reason=reason)
+            actions.withdraw_proposal(
+                appointment=item, acting_user=request.user, reason=reason, version=version
+            )
             messages.success(request, _("Proposal withdrawn."))
         elif what == "cancel":
             form = ReasonForm(request.POST)
             if not form.is_valid():
                 raise actions.SchedulingError(_("Please tell the patient why you are cancelling."))
             actions.cancel_appointment(
-                appointment=item, acting_user=request.user, reason=form.cleaned_data["reason"]
+                appointment=item,
+                acting_user=request.user,
+                reason=form.cleaned_data["reason"],
+                version=version,
             )
             messages.success(request, _("Session cancelled; the patient has been told."))
         elif what == "notes":
@@ -462,7 +469,9 @@ def appointment_action(request: HttpRequest, appointment_id: uuid.UUID, what: st
             )
             messages.success(request, _("Notes saved."))
         elif what in (Appointment.Status.COMPLETED, Appointment.Status.NO_SHOW):
-            actions.record_outcome(appointment=item, acting_user=request.user, outcome=what)
+            actions.record_outcome(
+                appointment=item, acting_user=request.user, outcome=what, version=version
+            )
             messages.success(request, _("Saved."))
         else:
             raise Http404
@@ -508,7 +517,11 @@ def proposal_edit(request: HttpRequest, appointment_id: uuid.UUID) -> HttpRespon
                 session_type=session_type,
                 expires_in_hours=data["expires_in_hours"],
                 notes=data["notes"],
+                version=posted_version(request.POST),
             )
+        except actions.AppointmentChanged as exc:
+            messages.error(request, str(exc.message))
+            return redirect("schedule_appointment", item.uuid)
         except actions.SchedulingError as exc:
             form.add_error(None, exc.message)
         else:

@@ -10,6 +10,7 @@ from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 
+from hale.matching.licences import brand_region, licensed_for
 from hale.matching.models import BrandMatching, CareRelationship, Listing
 from hale.scheduling.access import bookable_specialists
 from hale.scheduling.models import SessionType
@@ -32,6 +33,12 @@ class Row:
 def brand_matching(brand) -> BrandMatching:
     """The brand's matching settings, or unsaved defaults (no write on read)."""
     return BrandMatching.objects.filter(brand=brand).first() or BrandMatching(brand=brand)
+
+
+def treatable_specialists(brand) -> QuerySet[Specialist]:
+    """Who a patient of ``brand`` may find and take: bookable there and licensed for the
+    brand's region (``licences``)."""
+    return licensed_for(bookable_specialists(brand), brand_region(brand))
 
 
 def with_prices(qs: QuerySet[Specialist], brand, fixed: BrandMatching) -> QuerySet[Any]:
@@ -76,7 +83,7 @@ def browse(
     fresh by every schedule change and by cron); the exact next time is then computed for the
     page, and a specialist whose last free time this week was just taken drops off it."""
     fixed = brand_matching(brand)
-    qs = with_prices(bookable_specialists(brand), brand, fixed)
+    qs = with_prices(treatable_specialists(brand), brand, fixed)
     if query:
         qs = qs.filter(Q(display_name__icontains=query) | Q(bio__icontains=query))
     if specialisation:
@@ -122,7 +129,7 @@ def browse(
 def access_listed_specialist(brand, specialist_id: uuid.UUID) -> Specialist:
     """A specialist listed on ``brand`` with what the public profile shows; 404 otherwise."""
     specialist = (
-        with_prices(bookable_specialists(brand), brand, brand_matching(brand))
+        with_prices(treatable_specialists(brand), brand, brand_matching(brand))
         .prefetch_related("specialisations", "expertise_areas", "education")
         .filter(uuid=specialist_id)
         .first()

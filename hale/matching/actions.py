@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hale.core import audit
+from hale.matching.licences import brand_region, holds_licence
 from hale.matching.models import BrandMatching, CareRelationship, Listing, MatchProfile
 from hale.scheduling.errors import SchedulingError
 from hale.specialists.models import Specialist
@@ -228,6 +229,8 @@ def start_care(
         raise MatchingError(_("Unknown allocation source."))
     if not bookable_specialists(patient.brand).filter(pk=specialist.pk).exists():
         raise MatchingError(_("This specialist is not offered on this service."))
+    if not holds_licence(specialist, brand_region(patient.brand)):
+        raise MatchingError(_("This specialist is not licensed for your region."))
     current = (
         CareRelationship.objects.select_for_update()
         .select_related("specialist")

@@ -81,16 +81,6 @@ def definition_for(brand) -> Definition:
     )
 
 
-def brand_region(brand) -> str:
-    """The region of the brand's patients for the licence constraint ("" when not set)."""
-    if brand is None:
-        return ""
-    return (
-        BrandQuestionnaire.objects.filter(brand=brand).values_list("region", flat=True).first()
-        or ""
-    )
-
-
 def match_form(brand, data=None) -> MatchForm:
     """The patient questionnaire as the brand defined it: disabled questions removed, the
     rest in the brand's order with its labels and help texts, and only the offered concerns."""

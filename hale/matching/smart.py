@@ -13,12 +13,13 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
+from django.db.models import Case, CharField, F, IntegerField, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hale.matching.actions import DAY_PARTS
+from hale.matching.licences import licensed_in
 from hale.matching.models import Listing
 from hale.specialists.models import Specialist
 from hale.specialists.vocabulary import language_name
@@ -89,23 +90,17 @@ def eligible_listings(brand, answers: Answers):
     return qs
 
 
-def licensed_in(region: str, text_field: str) -> Q:
-    """A licence for ``region`` itself or, for a subdivision ("US-CA"), for its whole
-    country ("US"). ``text_field`` is the JSON list cast to text; quoted codes match exactly,
-    the same way on SQLite and PostgreSQL."""
-    country = region.split("-", 1)[0]
-    q = Q(**{f"{text_field}__contains": f'"{region}"'})
-    if country != region:
-        q |= Q(**{f"{text_field}__contains": f'"{country}"'})
-    return q
-
-
-def holds_licence(specialist: Specialist, region: str) -> bool:
-    """The same rule as ``licensed_in``, in Python, for one specialist."""
-    if not region:
-        return True
-    codes = set(specialist.licence_regions or ())
-    return region in codes or region.split("-", 1)[0] in codes
+def answers_from(data: dict, *, time_zone: str, region: str = "") -> Answers:
+    """The questionnaire's cleaned data as ``Answers`` (questions a brand turned off are
+    simply absent)."""
+    return Answers(
+        language=data.get("language", ""),
+        specialisation=data.get("specialisation", ""),
+        concerns=tuple(data.get("concerns", ())),
+        preferred_times=tuple(data.get("preferred_times", ())),
+        time_zone=time_zone,
+        region=region,
+    )
 
 
 def rank(brand, answers: Answers, *, now=None, limit: int = 5) -> list[Candidate]:

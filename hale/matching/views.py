@@ -2,7 +2,6 @@
 staff listings back office (platform host)."""
 
 import uuid
-from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from hale.accounts.models import Patient
 from hale.core.http import BrandRequest
-from hale.matching import access, actions, questionnaire, smart
+from hale.matching import access, actions, licences, questionnaire, smart
+from hale.matching import shortlist as shortlists
 from hale.matching.first_booking import specialist_leads_scheduling
 from hale.matching.forms import (
     AddListingForm,
@@ -24,13 +24,16 @@ from hale.matching.forms import (
     OverrideForm,
 )
 from hale.matching.models import CareRelationship
-from hale.scheduling.access import bookable_specialists, own_specialist, patient_for
+from hale.scheduling.access import own_specialist, patient_for
 from hale.scheduling.models import SessionType
 from hale.scheduling.pricing import session_price
 from hale.scheduling.slots import offered_slots
 from hale.tenancy.access import access_staff_brand
 
 NEXT_TIMES_SHOWN = 6
+
+
+GUIDED_FLOW = "guided"
 
 
 def _brand(request: BrandRequest):
@@ -121,16 +124,6 @@ def profile(request: BrandRequest, specialist_id: uuid.UUID) -> HttpResponse:
     return render(request, "matching/profile.html", _profile_context(specialist, brand))
 
 
-def _answers(request, data) -> smart.Answers:
-    return smart.Answers(
-        language=data.get("language", ""),
-        specialisation=data.get("specialisation", ""),
-        concerns=tuple(data.get("concerns", ())),
-        preferred_times=tuple(data.get("preferred_times", ())),
-        time_zone=timezone.get_current_timezone_name(),
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def match(request: BrandRequest) -> HttpResponse:
@@ -144,8 +137,10 @@ def match(request: BrandRequest) -> HttpResponse:
     shortlist = None
     error = None
     if request.method == "POST" and form.is_valid():
-        answers = replace(
-            _answers(request, form.cleaned_data), region=questionnaire.brand_region(brand)
+        answers = smart.answers_from(
+            form.cleaned_data,
+            time_zone=timezone.get_current_timezone_name(),
+            region=licences.brand_region(brand),
         )
         candidates = smart.rank(brand, answers)
         if candidates:
@@ -174,6 +169,7 @@ def match(request: BrandRequest) -> HttpResponse:
                 return redirect("match_result")
         else:
             shortlist = candidates
+            shortlists.remember(request.session, brand, candidates, flow=GUIDED_FLOW)
     return render(
         request,
         "matching/match.html",
@@ -190,21 +186,25 @@ def choose(request: BrandRequest, specialist_id: uuid.UUID) -> HttpResponse:
     patient = patient_for(request.user, brand)
     if brand.discovery_mode != brand.Discovery.GUIDED:
         raise Http404
-    specialist = bookable_specialists(brand).filter(uuid=specialist_id).first()
-    # The licence constraint holds for a guessed choice too.
-    if specialist is None or not smart.holds_licence(specialist, questionnaire.brand_region(brand)):
+    specialist = access.treatable_specialists(brand).filter(uuid=specialist_id).first()
+    # Only someone on the shortlist shown, with the reasons the ranking gave.
+    if specialist is None:
+        raise Http404
+    reasons = shortlists.reasons_for(request.session, brand, specialist, flow=GUIDED_FLOW)
+    if reasons is None:
         raise Http404
     try:
         actions.start_care(
             patient=patient,
             specialist=specialist,
             source=CareRelationship.Source.GUIDED,
-            reasons=request.POST.getlist("reason")[:8],
+            reasons=reasons,
             acting_user=request.user,
         )
     except actions.MatchingError as exc:
         messages.error(request, str(exc.message))
         return redirect("match")
+    shortlists.forget(request.session)
     return redirect("match_result")
 
 
@@ -282,7 +282,9 @@ def _staff_page(
                 }
             ),
             "override_form": override_form
-            or OverrideForm(queryset=bookable_specialists(brand), patients=_patients(brand)),
+            or OverrideForm(
+                queryset=access.treatable_specialists(brand), patients=_patients(brand)
+            ),
             "care": list(access.staff_care_relationships(brand)[:50]),
         },
         status=status,
@@ -381,7 +383,7 @@ def staff_override(request: HttpRequest, brand_slug: str) -> HttpResponse:
     """Staff assign (or re-assign) a patient's specialist, overriding any matching."""
     brand = access_staff_brand(request.user, brand_slug)
     form = OverrideForm(
-        request.POST, queryset=bookable_specialists(brand), patients=_patients(brand)
+        request.POST, queryset=access.treatable_specialists(brand), patients=_patients(brand)
     )
     if form.is_valid():
         try:

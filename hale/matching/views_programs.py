@@ -13,7 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from hale.core.http import BrandRequest, client_ip
 from hale.core.markdown import render_markdown
-from hale.matching import access, actions, programs, smart
+from hale.matching import access, actions, licences, programs, smart
+from hale.matching import shortlist as shortlists
 from hale.matching.forms import MatchForm
 from hale.matching.forms_programs import (
     AccessCodeForm,
@@ -23,7 +24,7 @@ from hale.matching.forms_programs import (
     RosterForm,
 )
 from hale.matching.models import CareRelationship, Organization, Program
-from hale.scheduling.access import bookable_specialists, patient_for
+from hale.scheduling.access import patient_for
 from hale.tenancy.access import access_staff_brand
 
 STEPS = ("eligibility", "consent", "matching", "booking")
@@ -156,6 +157,10 @@ def program_consent(request: HttpRequest, program_id: uuid.UUID) -> HttpResponse
     )
 
 
+def _flow(program: Program) -> str:
+    return f"program:{program.uuid}"
+
+
 def _consented(request, program_id):
     program, patient, membership = _member(request, program_id)
     if membership is None or not membership.has_consented:
@@ -183,16 +188,14 @@ def program_match(request: BrandRequest, program_id: uuid.UUID) -> HttpResponse:
     if program.matching_mode == Program.Matching.BROWSE:
         shortlist = [
             smart.Candidate(specialist=s, score=0, reasons=[], next_available_at=None)
-            for s in bookable_specialists(brand).order_by("display_name")[:50]
+            for s in access.treatable_specialists(brand).order_by("display_name")[:50]
         ]
+        shortlists.remember(request.session, brand, shortlist, flow=_flow(program))
     elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        answers = smart.Answers(
-            language=data.get("language", ""),
-            specialisation=data.get("specialisation", ""),
-            concerns=tuple(data.get("concerns", ())),
-            preferred_times=tuple(data.get("preferred_times", ())),
+        answers = smart.answers_from(
+            form.cleaned_data,
             time_zone=timezone.get_current_timezone_name(),
+            region=licences.brand_region(brand),
         )
         candidates = smart.rank(brand, answers)
         if candidates:
@@ -218,6 +221,7 @@ def program_match(request: BrandRequest, program_id: uuid.UUID) -> HttpResponse:
                 return redirect("program_book", program.uuid)
         else:
             shortlist = candidates
+            shortlists.remember(request.session, brand, candidates, flow=_flow(program))
     return render(
         request,
         "matching/programs/match.html",
@@ -245,20 +249,26 @@ def program_choose(
         return early
     if program.matching_mode == Program.Matching.SMART:
         raise Http404
-    specialist = bookable_specialists(request.brand).filter(uuid=specialist_id).first()
+    brand = request.brand
+    specialist = access.treatable_specialists(brand).filter(uuid=specialist_id).first()
+    # Only someone on the list shown, with the reasons the ranking gave.
     if specialist is None:
+        raise Http404
+    reasons = shortlists.reasons_for(request.session, brand, specialist, flow=_flow(program))
+    if reasons is None:
         raise Http404
     try:
         actions.start_care(
             patient=patient,
             specialist=specialist,
             source=CareRelationship.Source.PROGRAM,
-            reasons=request.POST.getlist("reason")[:8],
+            reasons=reasons,
             acting_user=request.user,
         )
     except actions.MatchingError as exc:
         messages.error(request, str(exc.message))
         return redirect("program_match", program.uuid)
+    shortlists.forget(request.session)
     return redirect("program_book", program.uuid)
 
 

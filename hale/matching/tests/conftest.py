@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from hale.matching import actions
+from hale.matching import actions, programs
 from hale.scheduling import actions as scheduling_actions
 from hale.specialists.models import Specialisation
 
@@ -54,3 +54,26 @@ def listed(brand_a, specialist, operator):
     open_hours(specialist)
     session_type(specialist)
     return actions.list_specialist(brand=brand_a, specialist=specialist, acting_user=operator)
+
+
+@pytest.fixture
+def acme(brand_a, staff_a):
+    """A guided-matching program on brand_a for Acme staff (code "acme 2026", 2 sessions)."""
+    org = programs.save_organization(brand=brand_a, acting_user=staff_a, name="Acme")
+    return programs.save_program(
+        brand=brand_a,
+        acting_user=staff_a,
+        values={
+            "organization": org,
+            "name": "Acme Wellbeing",
+            "description": "For Acme staff.",
+            "eligibility": "code",
+            "access_code": "acme 2026",
+            "email_domains": [],
+            "covered_sessions": 2,
+            "matching_mode": "guided",
+            "consent_markdown": "I agree that **Acme** learns how many sessions I use.",
+            "starts_on": None,
+            "ends_on": None,
+        },
+    )

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from hale.accounts.models import Patient
 from hale.core.models import AuditEvent
-from hale.matching import programs
+from hale.matching import actions, programs
 from hale.matching.models import (
     CareRelationship,
     Organization,
@@ -23,28 +23,6 @@ from hale.scheduling.models import SessionType
 from hale.scheduling.slots import offered_slots
 
 HOST = "calm.localhost"
-
-
-@pytest.fixture
-def acme(brand_a, staff_a):
-    org = programs.save_organization(brand=brand_a, acting_user=staff_a, name="Acme")
-    return programs.save_program(
-        brand=brand_a,
-        acting_user=staff_a,
-        values={
-            "organization": org,
-            "name": "Acme Wellbeing",
-            "description": "For Acme staff.",
-            "eligibility": "code",
-            "access_code": "acme 2026",
-            "email_domains": [],
-            "covered_sessions": 2,
-            "matching_mode": "guided",
-            "consent_markdown": "I agree that **Acme** learns how many sessions I use.",
-            "starts_on": None,
-            "ends_on": None,
-        },
-    )
 
 
 def _member(program, patient):
@@ -158,10 +136,18 @@ def test_consent_recorded_with_version_and_ip(acme, patient_a, client_for):
 
 def test_program_choice_starts_care_with_program_source(acme, listed, patient_a, client_for):
     _member(acme, patient_a)
+    actions.refresh_match_profiles()
     client = client_for(patient_a.user, HOST)
-    response = client.post(f"/programs/{acme.uuid}/choose/{listed.specialist.uuid}/")
+    choose = f"/programs/{acme.uuid}/choose/{listed.specialist.uuid}/"
+    # A choice the member was not shown (no shortlist yet) is not theirs to make.
+    assert client.post(choose).status_code == 404
+    page = client.post(f"/programs/{acme.uuid}/match/", {"language": "en"}).content.decode()
+    assert choose in page
+    response = client.post(choose, {"reason": ["<b>forged</b>"]})
     assert response.status_code == 302
-    assert CareRelationship.objects.get(patient=patient_a).source == "program"
+    care = CareRelationship.objects.get(patient=patient_a)
+    assert care.source == "program" and "speaks English" in care.reasons
+    assert "<b>forged</b>" not in care.reasons
     page = client.get(f"/programs/{acme.uuid}/book/").content.decode()
     assert "Covered sessions left: 2" in page
 

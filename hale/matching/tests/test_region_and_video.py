@@ -1,8 +1,9 @@
 import pytest
 
-from hale.matching import actions, questionnaire, smart
-from hale.matching.models import CareRelationship
+from hale.matching import actions, licences, questionnaire, smart
+from hale.matching.models import CareRelationship, Program
 from hale.matching.questionnaire import Question
+from hale.matching.tests.test_programs import _member
 from hale.matching.tests.test_smart import NOW, _profile
 from hale.specialists import actions as specialist_actions
 from hale.specialists.forms import PracticeForm, ProfileForm
@@ -50,7 +51,7 @@ def test_guided_matching_uses_the_brand_region_and_refuses_a_guessed_choice(
 ):
     _guided_brand_with_region(brand_a, staff_a, "es")  # stored upper-case
     actions.refresh_match_profiles()
-    assert questionnaire.brand_region(brand_a) == "ES"
+    assert licences.brand_region(brand_a) == "ES"
     c = client_for(patient_a.user, CALM)
     page = c.post("/match/", {"language": "en"}).content.decode()
     assert "No specialist meets all your choices" in page
@@ -72,7 +73,7 @@ def test_a_bad_brand_region_is_refused(brand_a, staff_a, client_for):
     )
     assert response.status_code == 400
     assert "ISO region code" in response.content.decode()
-    assert questionnaire.brand_region(brand_a) == ""
+    assert licences.brand_region(brand_a) == ""
 
 
 def test_specialist_declares_licence_regions(db):
@@ -109,3 +110,61 @@ def test_onboarding_saves_regions_and_video(db):
     )
     s.refresh_from_db()
     assert s.licence_regions == ["ES"]
+
+
+@pytest.mark.parametrize("mode", ["guided", "browse", "smart"])
+def test_program_flow_keeps_to_the_brand_region(
+    mode, acme, brand_a, listed, specialist, patient_a, staff_a, client_for
+):
+    _guided_brand_with_region(brand_a, staff_a, "ES")
+    Program.objects.filter(pk=acme.pk).update(matching_mode=mode)
+    program = Program.objects.get(pk=acme.pk)
+    _member(program, patient_a)
+    actions.refresh_match_profiles()
+    c = client_for(patient_a.user, CALM)
+    choose = f"/programs/{program.uuid}/choose/{specialist.uuid}/"
+    match = f"/programs/{program.uuid}/match/"
+    page = c.get(match) if mode == "browse" else c.post(match, {"language": "en"})
+    assert choose not in page.content.decode()
+    assert c.post(choose).status_code == 404
+    assert not CareRelationship.objects.exists()
+
+    specialist.licence_regions = ["ES"]
+    specialist.save(update_fields=["licence_regions"])
+    actions.refresh_match_profiles()
+    page = c.get(match) if mode == "browse" else c.post(match, {"language": "en"})
+    if mode == "smart":
+        assert page.status_code == 302
+    else:
+        assert choose in page.content.decode()
+        assert c.post(choose).status_code == 302
+    assert CareRelationship.objects.get(patient=patient_a).specialist == specialist
+
+
+def test_browse_and_profiles_show_only_specialists_licensed_for_the_region(
+    brand_a, listed, specialist, patient_a, staff_a, client_for
+):
+    _guided_brand_with_region(brand_a, staff_a, "US-CA")
+    brand_a.discovery_mode = "browse"
+    brand_a.save(update_fields=["discovery_mode"])
+    c = client_for(patient_a.user, CALM)
+    profile = f"/specialists/{specialist.uuid}/"
+    assert specialist.display_name not in c.get("/specialists/").content.decode()
+    assert c.get(profile).status_code == 404
+    specialist.licence_regions = ["US"]  # the country's licence covers California
+    specialist.save(update_fields=["licence_regions"])
+    assert specialist.display_name in c.get("/specialists/").content.decode()
+    assert c.get(profile).status_code == 200
+
+
+def test_start_care_refuses_an_unlicensed_specialist_for_every_source(
+    brand_a, listed, specialist, patient_a, staff_a
+):
+    _guided_brand_with_region(brand_a, staff_a, "ES")
+    for source in CareRelationship.Source.values:
+        with pytest.raises(actions.MatchingError) as refused:
+            actions.start_care(
+                patient=patient_a, specialist=specialist, source=source, acting_user=staff_a
+            )
+        assert "not licensed for your region" in str(refused.value.message)
+    assert not CareRelationship.objects.exists()

@@ -205,9 +205,11 @@ def test_guided_brand_shows_a_shortlist_to_choose_from(
     page = c.post("/match/", {"language": "en"}).content.decode()
     assert f"/match/choose/{specialist.uuid}/" in page and "speaks English" in page
     assert not CareRelationship.objects.exists()
-    c.post(f"/match/choose/{specialist.uuid}/", {"reason": ["speaks English"]})
+    # The reasons stored are the ranking's, not what the form posts.
+    c.post(f"/match/choose/{specialist.uuid}/", {"reason": ["paid me to say so"]})
     care = CareRelationship.objects.get(patient=patient_a)
-    assert (care.source, care.reasons) == ("guided", ["speaks English"])
+    shown = smart.rank(brand_a, smart.Answers(language="en"))[0].reasons
+    assert (care.source, care.reasons) == ("guided", shown) and "speaks English" in shown
 
 
 def test_staff_override_sets_the_specialist(

@@ -5,6 +5,7 @@ specialist's zone*; the slot engine (``hale.scheduling.slots``) turns them into 
 day by day, so DST is right. Appointments, one-off slots and busy times are stored in UTC.
 """
 
+import datetime as dt
 import uuid
 import zoneinfo
 
@@ -286,7 +287,16 @@ class BookingPolicy(models.Model):
         return f"{self.brand}: {self.cancellation_notice_hours} h"
 
 
+# No appointment lasts longer (sessions are at most 8 hours): lets "overlaps [lo, hi)" bound
+# ``start`` on both sides, so the (specialist, start) index scans only the range asked for.
+MAX_APPOINTMENT_SPAN = dt.timedelta(days=1)
+
+
 class AppointmentQuerySet(models.QuerySet):
+    def overlapping(self, lo: dt.datetime, hi: dt.datetime) -> "AppointmentQuerySet":
+        """Appointments that overlap ``[lo, hi)``."""
+        return self.filter(start__lt=hi, start__gt=lo - MAX_APPOINTMENT_SPAN, end__gt=lo)
+
     def blocking(self, now=None) -> "AppointmentQuerySet":
         """Appointments that hold the specialist's time: booked ones, and proposals that
         have not expired (expiry worked out from ``expires_at``)."""
@@ -396,6 +406,11 @@ class Appointment(LapsingStatusMixin, models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="appt_ends_after"),
+            # What lets ``overlapping`` bound ``start`` from below.
+            models.CheckConstraint(
+                condition=Q(end__lte=models.F("start") + MAX_APPOINTMENT_SPAN),
+                name="appt_at_most_a_day",
+            ),
             models.CheckConstraint(
                 condition=~Q(status="proposed") | Q(expires_at__isnull=False),
                 name="appt_proposal_expires",

@@ -396,8 +396,8 @@ def load_schedule(
             "start", "end"
         )
     )
-    appointments = Appointment.objects.blocking(now).filter(
-        specialist=specialist, start__lt=hi, end__gt=lo
+    appointments = (
+        Appointment.objects.blocking(now).filter(specialist=specialist).overlapping(lo, hi)
     )
     if exclude_appointment_id is not None:
         appointments = appointments.exclude(pk=exclude_appointment_id)
@@ -560,7 +560,8 @@ def next_available(
         schedules[spec_id].busy.append((begins, ends))
     for spec_id, begins, ends, before, after in (
         Appointment.objects.blocking(now)
-        .filter(specialist_id__in=in_set, start__lt=hi, end__gt=lo)
+        .filter(specialist_id__in=in_set)
+        .overlapping(lo, hi)
         .values_list(
             "specialist_id", "start", "end", "buffer_before_minutes", "buffer_after_minutes"
         )

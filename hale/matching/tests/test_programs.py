@@ -196,8 +196,10 @@ def test_late_cancellation_keeps_session_used(acme, listed, patient_a):
     _member(acme, patient_a)
     st, slots = _slots(listed.specialist)
     appointment = _book(patient_a, listed.specialist, st, slots[0])
+    length = appointment.end - appointment.start
     appointment.start = timezone.now() + dt.timedelta(hours=1)
-    appointment.save(update_fields=["start"])
+    appointment.end = appointment.start + length
+    appointment.save(update_fields=["start", "end"])
     scheduling_actions.cancel_appointment(
         appointment=appointment, acting_user=patient_a.user, reason="Ill"
     )

@@ -52,9 +52,7 @@ def is_offered(specialist, session_type, start: dt.datetime, *, now, exclude_id=
 
 
 def overlaps_held_time(specialist, start, end, *, now, exclude_id=None) -> bool:
-    qs = Appointment.objects.blocking(now).filter(
-        specialist=specialist, start__lt=end, end__gt=start
-    )
+    qs = Appointment.objects.blocking(now).filter(specialist=specialist).overlapping(start, end)
     if exclude_id is not None:
         qs = qs.exclude(pk=exclude_id)
     return qs.exists()

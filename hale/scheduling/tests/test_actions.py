@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hale.core.models import AuditEvent
@@ -321,3 +322,28 @@ def test_bad_times_are_refused(open_specialist):
             date=dt.date(2030, 1, 1),
             kind="extra",
         )
+
+
+def test_overlapping_finds_long_sessions_that_began_before_the_range(
+    patient_a, open_specialist, session_type, book
+):
+    booked = book(patient_a, open_specialist, session_type)
+    lo = booked.start + dt.timedelta(minutes=10)
+    hi = lo + dt.timedelta(hours=2)
+    rows = Appointment.objects.filter(specialist=open_specialist)
+    assert list(rows.overlapping(lo, hi)) == [booked]
+    assert list(rows.overlapping(booked.end, hi)) == []
+    assert list(rows.overlapping(lo - dt.timedelta(days=2), booked.start)) == []
+    # An eight-hour session that began seven hours before the range still overlaps it.
+    Appointment.objects.filter(pk=booked.pk).update(
+        start=lo - dt.timedelta(hours=7), end=lo + dt.timedelta(hours=1)
+    )
+    assert list(rows.overlapping(lo, hi)) == [booked]
+
+
+def test_an_appointment_longer_than_a_day_is_refused_by_the_database(
+    patient_a, open_specialist, session_type, book
+):
+    booked = book(patient_a, open_specialist, session_type)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Appointment.objects.filter(pk=booked.pk).update(end=booked.start + dt.timedelta(hours=25))

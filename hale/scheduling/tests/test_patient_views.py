@@ -1,6 +1,7 @@
 """Patient pages on the brand host: list, booking, detail, cancel, reschedule, proposals, .ics."""
 
 import datetime as dt
+import uuid
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -66,6 +67,47 @@ def test_appointment_list_query_count_is_constant(
     with CaptureQueriesContext(connection) as many:
         client.get("/appointments/")
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def _many(appointment, count: int, *, past: bool) -> None:
+    """``count`` copies of ``appointment``, an hour apart, in the future or the past."""
+    base = timezone.now().replace(minute=0, second=0, microsecond=0)
+    step = dt.timedelta(hours=-1 if past else 1)
+    first = base + (dt.timedelta(hours=-2) if past else dt.timedelta(days=40))
+    copies = []
+    for n in range(count):
+        start = first + n * step
+        copy = Appointment.objects.get(pk=appointment.pk)
+        copy.pk, copy.uuid = None, uuid.uuid4()
+        copy.start, copy.end = start, start + dt.timedelta(minutes=50)
+        copy.status = "completed" if past else "confirmed"
+        copies.append(copy)
+    Appointment.objects.bulk_create(copies)
+
+
+def test_appointment_lists_show_a_screenful_with_show_more(
+    client_for, patient_a, open_specialist, session_type, book
+):
+    booked = book(patient_a, open_specialist, session_type)
+    _many(booked, 44, past=False)
+    _many(booked, 30, past=True)
+    client = client_for(patient_a.user, CALM)
+    page = client.get("/appointments/").content.decode()
+    upcoming, past = page.split('id="past-heading"')
+    assert upcoming.count('class="card appointment') == 20
+    assert "?upcoming=40#upcoming-heading" in upcoming and "?past=40#past-heading" in past
+    more = client.get("/appointments/?upcoming=40").content.decode()
+    upcoming = more.split('id="past-heading"')[0]
+    assert upcoming.count('class="card appointment') == 40 and "upcoming=60" in upcoming
+    # The last screenful has no "Show more"; the other list keeps its place in the link.
+    last = client.get("/appointments/?upcoming=60&past=40").content.decode()
+    upcoming, past = last.split('id="past-heading"')
+    assert upcoming.count('class="card appointment') == 45 and "Show more upcoming" not in upcoming
+    assert past.count('class="card appointment') == 30 and "Show more past" not in past
+    # Garbled or huge counts are clamped, never an error.
+    assert client.get("/appointments/?upcoming=abc&past=-5").status_code == 200
+    huge = client.get("/appointments/?upcoming=999999").content.decode()
+    assert huge.split('id="past-heading"')[0].count('class="card appointment') == 45
 
 
 def test_booking_page_lists_slots_and_booking_confirms(

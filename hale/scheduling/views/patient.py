@@ -28,7 +28,8 @@ from hale.scheduling.pricing import session_price
 from hale.scheduling.slots import group_by_local_day, load_schedule, offered_slots
 
 DAYS_SHOWN = 14
-PAST_SHOWN = 50
+LIST_STEP = 20  # appointments per screenful of the patient's lists
+LIST_MAX = 500
 REQUESTS_SHOWN = 20
 
 
@@ -43,20 +44,46 @@ def _brand_only(request: HttpRequest) -> None:
 @login_required
 @require_GET
 def appointment_list(request: BrandRequest) -> HttpResponse:
-    """Upcoming (soonest first) and past (latest first) appointments; two queries for rows
-    whatever their number."""
+    """Upcoming (soonest first) and past (latest first) appointments, a screenful of each
+    with "Show more" (``?upcoming=`` / ``?past=`` raise the count): three queries for rows
+    however many a patient has."""
     _brand_only(request)
     patient = access.patient_for(request.user, request.brand)
     now = timezone.now()
     rows = access.patient_appointments(patient)
-    upcoming = list(rows.upcoming(now))
-    past = list(rows.past(now)[:PAST_SHOWN])
+    upcoming, more_upcoming = _first(rows.upcoming(now), _shown(request, "upcoming"))
+    past, more_past = _first(rows.past(now), _shown(request, "past"))
     requests = list(access.patient_requests(patient).order_by("-created_at")[:REQUESTS_SHOWN])
     return render(
         request,
         "scheduling/patient/appointment_list.html",
-        {"upcoming": upcoming, "past": past, "now": now, "requests": requests},
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "more_upcoming": more_upcoming,
+            "more_past": more_past,
+            "now": now,
+            "requests": requests,
+        },
     )
+
+
+def _shown(request: HttpRequest, name: str) -> int:
+    """How many rows of a list to show: ``LIST_STEP`` more per "Show more", at most
+    ``LIST_MAX``; anything else in the URL counts as the first screenful."""
+    try:
+        wanted = int(request.GET.get(name, LIST_STEP))
+    except ValueError:
+        wanted = LIST_STEP
+    return min(max(wanted, LIST_STEP), LIST_MAX)
+
+
+def _first(qs, count: int) -> tuple[list, int | None]:
+    """The first ``count`` rows and, when there are more, the count "Show more" asks for."""
+    rows = list(qs[: count + 1])
+    if len(rows) > count and count < LIST_MAX:
+        return rows[:count], min(count + LIST_STEP, LIST_MAX)
+    return rows[:count], None
 
 
 @login_required

@@ -105,7 +105,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     )
     appointments = list(
         access.specialist_appointments(specialist)
-        .filter(start__lt=end, end__gt=start)
+        .overlapping(start, end)
         .exclude(status__in=[Appointment.Status.DECLINED])
         .order_by("start")
     )

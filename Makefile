@@ -36,7 +36,7 @@ test: install  ## The whole suite (browser tests skip only where no Chromium exi
 	.venv/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install  ## Benchmarks; writes bench/results.json
-	.venv/bin/python bench/run.py
+	.venv/bin/python bench/run.py $(BENCH)
 
 lint: install  ## ruff, the import layers, and mypy
 	.venv/bin/ruff check .

@@ -1,7 +1,9 @@
 """Run every benchmark under bench/ and print a table; write bench/results.json.
 
-Each `bench_*.py` module exposes `run() -> list[Result]`. Benchmarks run against a throwaway
-database: a temporary SQLite file by default, or a fresh `<name>_bench` PostgreSQL database when
+`python bench/run.py pages scheduling` runs only bench_pages and bench_scheduling (`make bench
+BENCH="pages"`). Each `bench_*.py` module exposes `run() -> list[Result]`. Benchmarks run
+against a throwaway database: a temporary SQLite file by default, or a fresh `<name>_bench`
+PostgreSQL database when
 DATABASE_URL points at PostgreSQL. Figures depend on the machine; results.json is not committed.
 """
 
@@ -27,7 +29,9 @@ def run_all() -> int:
     for env in targets:
         with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
             env = {**env, "HALE_BENCH_OUT": tmp.name}
-            subprocess.run([sys.executable, __file__, "--child"], env=env, check=True)  # noqa: S603
+            subprocess.run(  # noqa: S603
+                [sys.executable, __file__, "--child", *sys.argv[1:]], env=env, check=True
+            )
             results += json.loads(Path(tmp.name).read_text())
     out = Path(__file__).parent / "results.json"
     out.write_text(json.dumps(results, indent=2))
@@ -55,7 +59,10 @@ def main() -> int:
     vendor = connection.vendor
     results = []
     try:
+        only = {f"bench_{name}" for name in sys.argv[1:] if not name.startswith("-")}
         for path in sorted(Path(__file__).parent.glob("bench_*.py")):
+            if only and path.stem not in only:
+                continue
             module = importlib.import_module(f"bench.{path.stem}")
             for result in module.run():
                 result["name"] = f"{result['name']} [{vendor}]"

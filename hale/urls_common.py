@@ -6,9 +6,11 @@ from django.urls import include, path
 
 from hale.accounts import urls as accounts
 from hale.accounts.views import account as views_account
+from hale.core import views as core_views
 from hale.notifications import urls as notifications
 
 urlpatterns = [
+    path("healthz/", core_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("i18n/language/", views_account.set_language, name="set_language"),
     *notifications.common_urlpatterns,

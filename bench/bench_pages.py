@@ -1,0 +1,277 @@
+"""Pages through the real ASGI server with production settings (DEBUG off, as deployed).
+
+A uvicorn process serves the benchmark database with ``DEBUG=0`` (cached templates, manifest
+static files, HTTPS behind a proxy: requests carry ``X-Forwarded-Proto: https``). One
+keep-alive connection requests each page in turn; every figure is taken twice, with 10,000 and
+with 200,000 appointments in the database (bulk-inserted, spread over 2,000 patients and 60
+specialists across three years), and the bare view ``/healthz/`` (no query, a plain-text
+answer through the whole middleware stack) is measured in the same run as the yardstick.
+
+Figures, per page: ``<page> ÷ bare view, 200k`` (req/s of the page over req/s of the bare view;
+target ≥ 0.5) and ``<page> p95 growth 10k→200k`` (p95 latency at 200k over p95 at 10k; target
+≤ 1.3), plus the raw req/s and p95 for reading.
+"""
+
+import datetime as dt
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from bench.common import result
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECIALISTS = 60
+PATIENTS = 2000
+SAMPLES = 150  # requests per page and stage (after a warm-up)
+WARMUP = 15
+
+
+def _seed_people():
+    from hale.accounts.models import Patient, User
+    from hale.matching.models import CareRelationship, Listing
+    from hale.scheduling.models import SessionType, WeeklyRule
+    from hale.specialists.models import Specialist
+    from hale.tenancy.models import Brand, BrandDomain
+
+    brand = Brand.objects.create(slug="pagebench", name="Page Bench")
+    BrandDomain.objects.create(domain="pagebench.localhost", brand=brand)
+    zones = ["Europe/Madrid", "America/New_York", "Europe/London", "Australia/Sydney"]
+    users = User.objects.bulk_create(
+        User(email=f"pages.dr{i}@example.com", full_name=f"Doctor {i}", time_zone=zones[i % 4])
+        for i in range(SPECIALISTS)
+    )
+    specialists = Specialist.objects.bulk_create(
+        Specialist(
+            user=u,
+            display_name=f"Dr Page {i}",
+            credentials="PhD",
+            status=Specialist.Status.APPROVED,
+            time_zone=u.time_zone,
+            offers_video=True,
+            languages=["en", "es"] if i % 2 else ["en"],
+            bio="Evidence-based therapy for anxiety, low mood and stress.",
+        )
+        for i, u in enumerate(users)
+    )
+    Listing.objects.bulk_create(Listing(specialist=s, brand=brand) for s in specialists)
+    WeeklyRule.objects.bulk_create(
+        WeeklyRule(specialist=s, weekday=d, start_time=dt.time(8), end_time=dt.time(18))
+        for s in specialists
+        for d in range(5)
+    )
+    SessionType.objects.bulk_create(
+        SessionType(
+            specialist=s,
+            name=f"Session {m}",
+            duration_minutes=m,
+            buffer_after_minutes=10,
+            minimum_notice_minutes=120,
+            price_minor=9000,
+        )
+        for s in specialists
+        for m in (50, 25)
+    )
+    patient_users = User.objects.bulk_create(
+        User(email=f"pages.p{i}@example.com", full_name=f"Patient {i}", time_zone="Europe/Madrid")
+        for i in range(PATIENTS)
+    )
+    patients = Patient.objects.bulk_create(
+        Patient(brand=brand, user=u, email=u.email, full_name=u.full_name) for u in patient_users
+    )
+    now = timezone.now()
+    CareRelationship.objects.bulk_create(
+        CareRelationship(
+            patient=p,
+            specialist=specialists[i % SPECIALISTS],
+            brand=brand,
+            source="browse",
+            started_at=now,
+        )
+        for i, p in enumerate(patients)
+    )
+    return brand, specialists, patients
+
+
+def _add_appointments(brand, specialists, patients, start_index, count):
+    """Appointments ``start_index``..``start_index+count``: specialist k takes every 60th one,
+    one an hour in working hours, from 18 months ago to 18 months ahead; each patient is seen
+    by their own specialist, so patient and specialist lists both grow with the total."""
+    from hale.scheduling.models import Appointment
+
+    origin = timezone.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(days=548)
+    span_hours = 3 * 365 * 10  # ten working hours a day over three years
+    batch = []
+    for n in range(start_index, start_index + count):
+        k = n % SPECIALISTS
+        slot = (n // SPECIALISTS * 7919) % span_hours  # a permutation of the hours
+        start = origin + dt.timedelta(days=slot // 10, hours=8 + slot % 10)
+        patient = patients[k + SPECIALISTS * ((n // SPECIALISTS) % (PATIENTS // SPECIALISTS))]
+        past = start < timezone.now()
+        batch.append(
+            Appointment(
+                brand=brand,
+                patient=patient,
+                specialist=specialists[k],
+                session_name="Session 50",
+                start=start,
+                end=start + dt.timedelta(minutes=50),
+                modality="video",
+                status="completed" if past else "confirmed",
+            )
+        )
+        if len(batch) == 5000:
+            Appointment.objects.bulk_create(batch)
+            batch = []
+    Appointment.objects.bulk_create(batch)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def _session_cookie(user, host) -> str:
+    client = Client(HTTP_HOST=host)
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class Server:
+    """uvicorn serving hale.asgi with production settings on a loopback port."""
+
+    def __init__(self):
+        self.port = _free_port()
+        var = Path(os.environ["HALE_VAR_DIR"]) / "pages-server"
+        var.mkdir(exist_ok=True)
+        dropped = {"HALE_TESTING", "DJANGO_SETTINGS_MODULE", "REDIS_URL"}
+        self.env = {k: v for k, v in os.environ.items() if k not in dropped}
+        self.env.update(
+            DJANGO_SETTINGS_MODULE="hale.settings",
+            DEBUG="0",
+            # The sessions made here are signed with this process's key.
+            SECRET_KEY=settings.SECRET_KEY,
+            ALLOWED_HOSTS=".localhost,localhost",
+            DATABASE_URL=_database_url(),
+            HALE_VAR_DIR=str(var),
+            LOG_LEVEL="WARNING",
+        )
+
+    def __enter__(self):
+        subprocess.run(  # noqa: S603
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+        )
+        self.process = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "hale.asgi:application",
+                "--host=127.0.0.1",
+                f"--port={self.port}",
+                "--lifespan=off",
+                "--proxy-headers",
+                "--no-access-log",
+                "--log-level=warning",
+            ],
+            cwd=ROOT,
+            env=self.env,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("the benchmark server did not start")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=15)
+
+
+def _measure(port, host, path, cookie=None) -> tuple[float, float]:
+    """(req/s, p95 ms) of ``path`` on one keep-alive connection."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Host": host, "X-Forwarded-Proto": "https", "Accept-Language": "en"}
+    if cookie:
+        headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={cookie}"
+
+    def get():
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{host}{path} answered {response.status}: {body[:200]!r}")
+
+    for _ in range(WARMUP):
+        get()
+    samples = []
+    began = time.perf_counter()
+    for _ in range(SAMPLES):
+        t = time.perf_counter()
+        get()
+        samples.append((time.perf_counter() - t) * 1000)
+    elapsed = time.perf_counter() - began
+    conn.close()
+    return SAMPLES / elapsed, statistics.quantiles(samples, n=20)[18]
+
+
+def run() -> list[dict]:
+    brand, specialists, patients = _seed_people()
+    patient = patients[0]  # seen by specialists[0]
+    specialist = specialists[0]
+    brand_host, platform_host = "pagebench.localhost", "localhost"
+    patient_cookie = _session_cookie(patient.user, brand_host)
+    specialist_cookie = _session_cookie(specialist.user, platform_host)
+    pages = {
+        "patient home": (brand_host, "/", patient_cookie),
+        "appointment list": (brand_host, "/appointments/", patient_cookie),
+        "calendar week": (platform_host, "/practice/schedule/", specialist_cookie),
+        "browse": (brand_host, "/specialists/", patient_cookie),
+        "profile": (brand_host, f"/specialists/{specialists[1].uuid}/", patient_cookie),
+    }
+    figures: dict[str, dict[str, tuple[float, float]]] = {}
+    with Server() as server:
+        for stage, total in (("10k", 10_000), ("200k", 200_000)):
+            done = 0 if stage == "10k" else 10_000
+            _add_appointments(brand, specialists, patients, done, total - done)
+            figures[stage] = {"bare view": _measure(server.port, platform_host, "/healthz/")}
+            for name, (host, path, cookie) in pages.items():
+                figures[stage][name] = _measure(server.port, host, path, cookie)
+    bare_rps, _ = figures["200k"]["bare view"]
+    results = [result("bare view /healthz/ req/s, 200k", bare_rps, "req/s", "yardstick")]
+    for name in pages:
+        rps, p95 = figures["200k"][name]
+        _, p95_small = figures["10k"][name]
+        results += [
+            result(f"{name} ÷ bare view, 200k", rps / bare_rps, "ratio", "≥ 0.5"),
+            result(f"{name} p95 growth 10k→200k", p95 / p95_small, "ratio", "≤ 1.3"),
+            result(f"{name} req/s, 200k", rps, "req/s", "-"),
+            result(f"{name} p95, 200k", p95, "ms", "-"),
+        ]
+    return results

@@ -1,18 +1,17 @@
 """Forms for the patients back office. They only parse input; the actions in
 ``hale.accounts.invitations`` check the rules and save."""
 
-import zoneinfo
-
 from django import forms
 from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from hale.accounts.invitations import DEFAULT_EXPIRY_HOURS, MAX_EXPIRY_HOURS, MIN_EXPIRY_HOURS
+from hale.core.zones import everyday_zones
 
 
 def _time_zone_choices() -> list[tuple[str, str | Promise]]:
-    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
+    zones = everyday_zones()
     return [("", _("The brand's time zone")), *((z, z.replace("_", " ")) for z in zones)]
 
 

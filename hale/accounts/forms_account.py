@@ -1,12 +1,13 @@
 """Forms of My Account (profile, language and time zone)."""
 
 import re
-import zoneinfo
 
 from django import forms
 from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from hale.core.zones import everyday_zones
 
 PHONE = re.compile(r"^\+?[0-9 ()./-]{4,31}$")
 
@@ -45,7 +46,7 @@ class ProfileForm(forms.Form):
 
 def _zone_choices() -> list[tuple[str, str | Promise]]:
     return [("", _("The time zone of my browser"))] + [
-        (zone, zone.replace("_", " ")) for zone in sorted(zoneinfo.available_timezones())
+        (zone, zone.replace("_", " ")) for zone in everyday_zones()
     ]
 
 

@@ -1,9 +1,6 @@
 """Forms of the patient onboarding. They parse input; ``hale.accounts.onboarding`` checks the
 rules again and saves."""
 
-import zoneinfo
-from functools import cache
-
 from django import forms
 from django.conf import settings
 from django.utils import translation
@@ -12,20 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from hale.accounts import onboarding
 from hale.accounts.models import Patient
 from hale.core.middleware import browser_time_zone
-
-
-@cache
-def time_zone_names() -> tuple[str, ...]:
-    """Region/City zones people recognise (plus UTC), sorted."""
-    zones = zoneinfo.available_timezones()
-    return tuple(
-        sorted(
-            z
-            for z in zones
-            if z == "UTC"
-            or ("/" in z and not z.startswith(("Etc/", "SystemV/", "posix/", "right/")))
-        )
-    )
+from hale.core.zones import everyday_zones
 
 
 class AboutForm(forms.Form):
@@ -81,7 +65,7 @@ class TimeZoneForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = [
             ("", _("Choose your time zone")),
-            *((name, name.replace("_", " ")) for name in time_zone_names()),
+            *((name, name.replace("_", " ")) for name in everyday_zones()),
         ]
         # Filled in with the detected zone when the select is left empty, so not required here.
         self.fields["time_zone"].required = False
@@ -91,7 +75,7 @@ class TimeZoneForm(forms.Form):
         zone = cleaned.get("time_zone") or ""
         if not zone:
             detected = cleaned.get("detected_time_zone") or ""
-            zone = detected if detected in time_zone_names() else ""
+            zone = detected if detected in everyday_zones() else ""
         if not zone:
             self.add_error("time_zone", _("Choose your time zone."))
         cleaned["time_zone"] = zone

@@ -1,6 +1,5 @@
 import secrets
 import uuid
-import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from hale.core.models import LapsingStatusMixin
 from hale.core.storage import get_private_storage
+from hale.core.zones import known_zones
 
 
 def validate_time_zone(value: str) -> None:
-    if value and value not in zoneinfo.available_timezones():
+    if value and value not in known_zones():
         raise ValidationError(_("“%(zone)s” is not a time zone we know."), params={"zone": value})
 
 

@@ -6,6 +6,8 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.utils import timezone
 
+from hale.core.zones import known_zones
+
 TZ_COOKIE = "hale_tz"
 
 
@@ -35,7 +37,7 @@ def browser_time_zone(request) -> str:
     """The zone the browser reported (hale.js stores it URI-encoded in the ``hale_tz``
     cookie), or "" when absent or not a zone we know."""
     zone = unquote(request.COOKIES.get(TZ_COOKIE, ""))
-    return zone if zone in zoneinfo.available_timezones() else ""
+    return zone if zone in known_zones() else ""
 
 
 def viewer_time_zone(request) -> zoneinfo.ZoneInfo:

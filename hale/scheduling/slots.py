@@ -460,6 +460,9 @@ def _zone_named(*names: str) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo("UTC")
 
 
+IDS_AS_PARAMETERS = 200
+
+
 def next_available(
     specialists,
     *,
@@ -469,8 +472,9 @@ def next_available(
     """The first offered slot of each specialist within ``within`` from ``now``, for
     discovery lists ("next available this week").
 
-    ``specialists`` is a queryset (e.g. ``access.bookable_specialists(brand)``): the other
-    queries use it as a subquery, so a thousand ids never travel as parameters. Each
+    ``specialists`` is a queryset (e.g. ``access.bookable_specialists(brand)``): for up to
+    ``IDS_AS_PARAMETERS`` of them the other queries take their ids, beyond that the
+    queryset as a subquery, so a thousand ids never travel as parameters. Each
     specialist's shortest active session type decides (the most likely to fit). Returns
     ``{specialist_id: (slot, session_type_id) or None}``. Eight queries whatever the number
     of specialists; slots are computed a day at a time, so a specialist free tomorrow costs
@@ -490,7 +494,13 @@ def next_available(
     result: dict[int, tuple[Slot, int] | None] = {pk: None for pk, _tz, _utz in zones}
     if not zones:
         return result
-    in_set = specialists.order_by().values("pk")
+    # A page of specialists travels as its ids, so each read below walks its (specialist, …)
+    # index; a long list stays a subquery (a thousand ids are not worth sending back).
+    in_set = (
+        [pk for pk, _tz, _utz in zones]
+        if len(zones) <= IDS_AS_PARAMETERS
+        else specialists.order_by().values("pk")
+    )
     window_end = now + within
     margin = dt.timedelta(days=2)
     lo, hi = now - margin, window_end + margin

@@ -1,7 +1,5 @@
 """Forms of the guided onboarding (one per step) and of the staff review decisions."""
 
-import functools
-import zoneinfo
 from typing import Any, cast
 
 from django import forms
@@ -11,6 +9,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hale.accounts.models import validate_time_zone
+from hale.core.zones import everyday_zones
 from hale.specialists.actions import (
     BIO_MAX_LENGTH,
     BIO_MIN_LENGTH,
@@ -27,30 +26,6 @@ from hale.specialists.validators import (
     validate_region,
 )
 from hale.specialists.vocabulary import SPOKEN_LANGUAGES
-
-# Old alias groups kept in the tz database for compatibility; their Area/City twins are listed.
-LEGACY_ZONE_PREFIXES = (
-    "Etc/",
-    "SystemV/",
-    "US/",
-    "posix",
-    "right/",
-    "Brazil/",
-    "Canada/",
-    "Chile/",
-    "Mexico/",
-)
-
-
-@functools.cache
-def time_zone_names() -> tuple[str, ...]:
-    """Time zones people live in (Area/City), plus UTC, sorted."""
-    names = {
-        name
-        for name in zoneinfo.available_timezones()
-        if "/" in name and not name.startswith(LEGACY_ZONE_PREFIXES)
-    }
-    return ("UTC", *sorted(names))
 
 
 class AboutForm(forms.Form):
@@ -88,7 +63,7 @@ class AboutForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = [
             ("", _("Choose your time zone")),
-            *((name, name) for name in time_zone_names()),
+            *((name, name) for name in everyday_zones()),
         ]
 
     def clean(self):

@@ -1,10 +1,9 @@
-import zoneinfo
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hale.core.hooks import Hook
 from hale.core.uploads import TYPE_GROUPS, type_group_choices
+from hale.core.zones import everyday_zones
 from hale.tenancy.models import UPLOAD_MAX_MB_LIMIT, Brand, SignInMethod
 
 signin_methods_chosen = Hook(
@@ -98,7 +97,7 @@ class BrandSettingsForm(forms.ModelForm):
 
     default_time_zone = forms.ChoiceField(
         label=_("Default time zone"),
-        choices=[(z, z) for z in sorted(zoneinfo.available_timezones())],
+        choices=[(z, z) for z in everyday_zones()],
     )
     signin_methods = SignInMethodsField()
     upload_max_mb = forms.IntegerField(

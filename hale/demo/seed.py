@@ -59,11 +59,11 @@ def seed() -> list[DemoLogin]:
         seed_demo_articles(brand, staff[slug])
         seed_demo_legal(brand, staff[slug])
         accept_demo_documents(brand, User.objects.filter(email__in=ACCEPTED_TERMS[slug]))
+    seed_demo_data_rights(brands)  # Jo, before the schedule gives Jo sessions
     seed_demo_matching(brands)
     seed_demo_programs(brands)
     seed_demo_schedule()
     refresh_demo_matching()
     seed_demo_leads(brands)
-    seed_demo_data_rights(brands)
     seed_demo_account_security([login.email for login in LOGINS])
     return LOGINS

@@ -8,9 +8,10 @@ from django.db.models.functions import Cast
 
 from hale.matching.models import BrandQuestionnaire
 from hale.specialists.models import Specialist
+from hale.tenancy.models import Brand
 
 
-def brand_region(brand) -> str:
+def brand_region(brand: Brand | None) -> str:
     """The region of the brand's patients for the licence constraint ("" when not set)."""
     if brand is None:
         return ""

@@ -2,12 +2,18 @@
 the reasons from the server's own ranking — never from the form — and a specialist who was
 not on it cannot be chosen by guessing their id."""
 
+from django.contrib.sessions.backends.base import SessionBase
+
 from hale.matching import smart
+from hale.specialists.models import Specialist
+from hale.tenancy.models import Brand
 
 SESSION_KEY = "_hale_shortlist"
 
 
-def remember(session, brand, candidates: list[smart.Candidate], *, flow: str) -> None:
+def remember(
+    session: SessionBase, brand: Brand, candidates: list[smart.Candidate], *, flow: str
+) -> None:
     """Keep what was shown (``flow`` tells the guided match and each program apart)."""
     session[SESSION_KEY] = {
         "brand": brand.pk,
@@ -16,7 +22,9 @@ def remember(session, brand, candidates: list[smart.Candidate], *, flow: str) ->
     }
 
 
-def reasons_for(session, brand, specialist, *, flow: str) -> list[str] | None:
+def reasons_for(
+    session: SessionBase, brand: Brand, specialist: Specialist, *, flow: str
+) -> list[str] | None:
     """The reasons shown for ``specialist`` on the last shortlist of this flow, or None when
     they were not on it."""
     shown = session.get(SESSION_KEY) or {}
@@ -26,5 +34,5 @@ def reasons_for(session, brand, specialist, *, flow: str) -> list[str] | None:
     return list(reasons) if reasons is not None else None
 
 
-def forget(session) -> None:
+def forget(session: SessionBase) -> None:
     session.pop(SESSION_KEY, None)

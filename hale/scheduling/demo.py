@@ -1,8 +1,7 @@
-"""Demo schedule: session types and weekly hours for the two demo specialists, and a few
-appointments with the demo patients (one booked, one proposal waiting for an answer).
-
-Also an open availability request (alex@calm.example asks Dr Okafor for evening times) so
-the specialist's "Requests" page has something to answer.
+"""Demo schedule: session types and weekly hours for every approved demo specialist, and for
+each demo patient who has set up their account (alex, priya, jo) past sessions, an upcoming
+one, a proposal waiting for their answer and an open availability request to another
+specialist, so both portals' pages have something to show and answer.
 
 ``seed_demo_schedule()`` is idempotent: it adds what is missing (looked up by natural keys)
 and never touches what a newcomer changed. Called by ``hale.demo.seed``.
@@ -16,7 +15,13 @@ from django.utils import timezone
 
 from hale.accounts.models import Patient
 from hale.scheduling import actions
-from hale.scheduling.models import Appointment, AvailabilityRequest, SessionType, WeeklyRule
+from hale.scheduling.models import (
+    Appointment,
+    AvailabilityRequest,
+    SessionType,
+    WeeklyRule,
+    specialist_zone,
+)
 from hale.scheduling.slots import offered_slots
 from hale.specialists.models import Specialist
 
@@ -38,12 +43,56 @@ SCHEDULES: dict[str, dict[str, Any]] = {
         # Monday to Thursday 10:00–18:00 (New York).
         "hours": [(d, 10, 18) for d in range(4)],
     },
+    "dr.moreau@hale.example": {
+        "types": [
+            ("Psychiatric assessment", 60, 15000, "EUR", "video", "", 0, 15),
+            ("Medication review", 25, 6000, "EUR", "video", "", 0, 5),
+        ],
+        "hours": [(d, 8, 14) for d in (0, 2, 4)],
+    },
+    "dr.tanaka@hale.example": {
+        "types": [("Counselling session", 50, 6500, "GBP", "video", "", 0, 10)],
+        "hours": [(d, 12, 20) for d in range(5)],
+    },
+    "dr.silva@hale.example": {
+        "types": [("Psychotherapy session", 50, 7500, "EUR", "video", "", 0, 10)],
+        "hours": [(d, 9, 17) for d in (1, 2, 3)],
+    },
+    "dr.weber@hale.example": {
+        "types": [("Family session", 60, 9000, "EUR", "video", "", 0, 15)],
+        "hours": [(d, 14, 19) for d in range(5)],
+    },
+    "dr.mensah@hale.example": {
+        "types": [
+            ("Counselling session", 50, 8000, "USD", "video", "", 0, 10),
+            ("Check-in call", 20, 3000, "USD", "phone", "", 0, 5),
+        ],
+        "hours": [(d, 7, 13) for d in range(5)],
+    },
+    "dr.costa@hale.example": {
+        "types": [("Nutrition consultation", 45, 6000, "EUR", "video", "", 0, 10)],
+        "hours": [(d, 9, 14) for d in range(4)],
+    },
 }
 
 BOOKINGS = [
     # (patient email, brand slug, specialist email, session name, days ahead)
     ("alex@calm.example", "calm", "dr.rivera@hale.example", "Therapy session", 3),
     ("priya@northside.example", "northside", "dr.okafor@hale.example", "Counselling session", 4),
+    ("jo@northside.example", "northside", "dr.rivera@hale.example", "Therapy session", 5),
+]
+
+# Sessions that already happened: (patient, brand, specialist, session name, weeks ago).
+HISTORY = [
+    ("alex@calm.example", "calm", "dr.rivera@hale.example", "Therapy session", (6, 4, 2, 1)),
+    (
+        "priya@northside.example",
+        "northside",
+        "dr.okafor@hale.example",
+        "Counselling session",
+        (3, 1),
+    ),
+    ("jo@northside.example", "northside", "dr.rivera@hale.example", "Therapy session", (2,)),
 ]
 
 
@@ -90,11 +139,7 @@ def seed_demo_schedule() -> None:
     now = timezone.now()
     for patient_email, brand_slug, specialist_email, session_name, days in BOOKINGS:
         specialist = specialists.get(specialist_email)
-        patient = (
-            Patient.objects.select_related("brand", "user")
-            .filter(user__email=patient_email, brand__slug=brand_slug)
-            .first()
-        )
+        patient = _patient(patient_email, brand_slug)
         if specialist is None or patient is None:
             continue
         if Appointment.objects.filter(patient=patient, specialist=specialist).exists():
@@ -132,20 +177,83 @@ def seed_demo_schedule() -> None:
         except actions.SchedulingError:
             pass  # the demo specialist already has something then; the booking is enough
 
-    _seed_request(specialists)
+    _seed_history(specialists, now)
+    for request in REQUESTS:
+        _seed_request(specialists, *request)
 
 
-REQUEST = ("alex@calm.example", "calm", "dr.okafor@hale.example", "Weekday evenings after 18:00")
-
-
-def _seed_request(specialists) -> None:
-    patient_email, brand_slug, specialist_email, preferred = REQUEST
-    specialist = specialists.get(specialist_email)
-    patient = (
+def _patient(email: str, brand_slug: str) -> Patient | None:
+    return (
         Patient.objects.select_related("brand", "user")
-        .filter(user__email=patient_email, brand__slug=brand_slug)
+        .filter(user__email=email, brand__slug=brand_slug)
         .first()
     )
+
+
+def _seed_history(specialists, now: dt.datetime) -> None:
+    """Completed sessions in the past, written as the records they would be: the booking
+    actions refuse a time that has gone by, so these rows are made directly."""
+    for patient_email, brand_slug, specialist_email, session_name, weeks_ago in HISTORY:
+        specialist = specialists.get(specialist_email)
+        patient = _patient(patient_email, brand_slug)
+        if specialist is None or patient is None:
+            continue
+        if Appointment.objects.filter(
+            patient=patient, specialist=specialist, start__lt=now
+        ).exists():
+            continue
+        session_type = SessionType.objects.get(specialist=specialist, name=session_name)
+        zone = specialist_zone(specialist)
+        local = now.astimezone(zone).replace(hour=10, minute=0, second=0, microsecond=0)
+        local -= dt.timedelta(days=local.weekday())  # this week's Monday, 10:00 their time
+        for weeks in weeks_ago:
+            start = local - dt.timedelta(weeks=weeks)
+            Appointment.objects.create(
+                brand=patient.brand,
+                patient=patient,
+                specialist=specialist,
+                session_type=session_type,
+                session_name=session_type.name,
+                start=start,
+                end=start + dt.timedelta(minutes=session_type.duration_minutes),
+                modality=session_type.modality,
+                location=session_type.location,
+                price_minor=session_type.price_minor,
+                currency=session_type.currency,
+                status=Appointment.Status.COMPLETED,
+                created_by=patient.user,
+            )
+
+
+REQUESTS = [
+    # (patient, brand, specialist, preferred times, message)
+    (
+        "alex@calm.example",
+        "calm",
+        "dr.okafor@hale.example",
+        "Weekday evenings after 18:00",
+        "I work until 17:30 most days.",
+    ),
+    (
+        "priya@northside.example",
+        "northside",
+        "dr.moreau@hale.example",
+        "Friday mornings",
+        "I would like a medication review before my next therapy session.",
+    ),
+    (
+        "jo@northside.example",
+        "northside",
+        "dr.silva@hale.example",
+        "Tuesday or Wednesday afternoons",
+        "",
+    ),
+]
+
+
+def _seed_request(specialists, patient_email, brand_slug, specialist_email, preferred, message):
+    specialist = specialists.get(specialist_email)
+    patient = _patient(patient_email, brand_slug)
     if specialist is None or patient is None:
         return
     if AvailabilityRequest.objects.filter(patient=patient, specialist=specialist).exists():
@@ -155,5 +263,5 @@ def _seed_request(specialists) -> None:
         specialist=specialist,
         acting_user=patient.user,
         preferred_times=preferred,
-        message="I work until 17:30 most days.",
+        message=message,
     )

@@ -1,4 +1,6 @@
-"""Demo specialists: two complete, approved profiles and one application waiting for review.
+"""Demo specialists: eight complete, approved profiles (different specialities, languages,
+prices and licence regions, listed across the two brands) and one application waiting for
+review.
 
 ``seed_demo_specialists()`` is idempotent: it fills in what is missing and never undoes what a
 newcomer did (a review decision on dr.new stays as it is). ``hale.demo.seed`` calls it.
@@ -36,6 +38,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "modalities": ["video", "in_person"],
         "max_weekly_sessions": 20,
         "languages": ["es", "en"],
+        "licence_regions": ["ES"],
         "specialisations": ["clinical-psychology", "cognitive-behavioural-therapy"],
         "expertise_areas": ["anxiety", "depression", "stress-burnout", "sleep"],
         "education": [
@@ -58,6 +61,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "modalities": ["video", "phone"],
         "max_weekly_sessions": 25,
         "languages": ["en"],
+        "licence_regions": ["US-NY", "US-NJ"],
         "specialisations": ["clinical-social-work", "couples-family-therapy"],
         "expertise_areas": ["relationships", "grief-loss", "trauma-ptsd", "parenting"],
         "education": [
@@ -70,6 +74,126 @@ PROFILES: dict[str, dict[str, Any]] = {
             "talk about it. Evening sessions are available for working parents."
         ),
         "colour": (122, 46, 58),
+    },
+    "dr.moreau@hale.example": {
+        "full_name": "Claire Moreau",
+        "display_name": "Dr Claire Moreau",
+        "credentials": "MD, Psychiatrist",
+        "time_zone": "Europe/Paris",
+        "phone": "+33 1 70 00 01 23",
+        "modalities": ["video"],
+        "max_weekly_sessions": 18,
+        "languages": ["fr", "en"],
+        "licence_regions": ["FR", "ES"],
+        "specialisations": ["psychiatry"],
+        "expertise_areas": ["adhd", "depression", "sleep", "ocd"],
+        "education": [("Doctorate of Medicine, Psychiatry", "Université Paris Cité", 2011)],
+        "bio": (
+            "A psychiatrist for adults with ADHD, mood and sleep difficulties. I explain the "
+            "options, medication included, and we decide together at a pace that suits you."
+        ),
+        "colour": (94, 60, 120),
+    },
+    "dr.tanaka@hale.example": {
+        "full_name": "Kenji Tanaka",
+        "display_name": "Kenji Tanaka",
+        "credentials": "MA, Counsellor",
+        "time_zone": "Europe/London",
+        "phone": "+44 20 7946 0456",
+        "modalities": ["video", "phone"],
+        "max_weekly_sessions": 22,
+        "languages": ["en", "ja"],
+        "licence_regions": ["GB"],
+        "specialisations": ["counselling"],
+        "expertise_areas": ["work-career", "stress-burnout", "self-esteem"],
+        "education": [("MA in Counselling", "University of Edinburgh", 2015)],
+        "bio": (
+            "Counselling for people under pressure at work or between careers. Short, "
+            "focused sessions by video or phone, in English or Japanese."
+        ),
+        "colour": (30, 90, 60),
+    },
+    "dr.silva@hale.example": {
+        "full_name": "Ana Silva",
+        "display_name": "Dr Ana Silva",
+        "credentials": "PhD, Psychotherapist",
+        "time_zone": "Europe/Lisbon",
+        "phone": "+351 21 000 0789",
+        "modalities": ["video", "in_person"],
+        "max_weekly_sessions": 16,
+        "languages": ["pt", "es", "en"],
+        "licence_regions": ["PT", "ES"],
+        "specialisations": ["psychotherapy"],
+        "expertise_areas": ["trauma-ptsd", "anxiety", "lgbtq"],
+        "education": [("PhD in Clinical Psychology", "Universidade de Lisboa", 2013)],
+        "bio": (
+            "Trauma-informed psychotherapy (EMDR and schema therapy) in a safe, affirming "
+            "space. LGBTQ+ clients are warmly welcome."
+        ),
+        "colour": (160, 82, 45),
+    },
+    "dr.weber@hale.example": {
+        "full_name": "Jonas Weber",
+        "display_name": "Jonas Weber",
+        "credentials": "MSc, Child and Adolescent Therapist",
+        "time_zone": "Europe/Berlin",
+        "phone": "+49 30 0000 0321",
+        "modalities": ["video"],
+        "max_weekly_sessions": 20,
+        "languages": ["de", "en"],
+        "licence_regions": ["DE"],
+        "specialisations": ["child-adolescent", "couples-family-therapy"],
+        "expertise_areas": ["parenting", "anxiety", "adhd"],
+        "education": [
+            ("MSc in Child and Adolescent Psychotherapy", "Freie Universität Berlin", 2016)
+        ],
+        "bio": (
+            "I see children and teenagers together with their parents: school worries, "
+            "anxiety, attention and family changes."
+        ),
+        "colour": (70, 70, 140),
+    },
+    "dr.mensah@hale.example": {
+        "full_name": "Efua Mensah",
+        "display_name": "Efua Mensah",
+        "credentials": "LPC, Addiction Counsellor",
+        "time_zone": "America/Chicago",
+        "phone": "+1 312 555 0199",
+        "modalities": ["video", "phone"],
+        "max_weekly_sessions": 24,
+        "languages": ["en"],
+        "licence_regions": ["US-IL", "US-NY"],
+        "specialisations": ["counselling", "health-coaching"],
+        "expertise_areas": ["addiction", "grief-loss", "relationships"],
+        "education": [
+            ("MA in Clinical Mental Health Counseling", "Loyola University Chicago", 2014)
+        ],
+        "bio": (
+            "Recovery from alcohol, drugs and gambling without judgement, and support for "
+            "the families around it. Early-morning sessions available."
+        ),
+        "colour": (20, 100, 120),
+    },
+    "dr.costa@hale.example": {
+        "full_name": "Marta Costa",
+        "display_name": "Marta Costa",
+        "credentials": "RD, Dietitian",
+        "time_zone": "Europe/Madrid",
+        "phone": "+34 910 000 202",
+        "modalities": ["video", "in_person"],
+        "max_weekly_sessions": 20,
+        "languages": ["es", "ca", "en"],
+        "licence_regions": ["ES"],
+        "specialisations": ["nutrition-dietetics"],
+        "expertise_areas": ["eating-disorders", "chronic-illness"],
+        "education": [
+            ("Degree in Human Nutrition and Dietetics", "Universitat de Barcelona", 2017)
+        ],
+        "bio": (
+            "Nutrition support for eating disorders, diabetes and digestive conditions, "
+            "alongside your therapist when you have one."
+        ),
+        "colour": (150, 120, 30),
     },
 }
 
@@ -132,6 +256,7 @@ def _fill_approved(user: User, spec: dict) -> Specialist:
     specialist.accepting_new_patients = True
     specialist.max_weekly_sessions = spec["max_weekly_sessions"]
     specialist.languages = spec["languages"]
+    specialist.licence_regions = spec.get("licence_regions", [])
     specialist.bio = spec["bio"]
     specialist.onboarding_step = "review"
     specialist.submitted_at = specialist.submitted_at or now

@@ -1,7 +1,7 @@
-"""The demo specialists: two complete approved profiles and one application in the queue."""
+"""The demo specialists: eight complete approved profiles and one application in the queue."""
 
 from hale.specialists.actions import missing_items
-from hale.specialists.demo import APPLICANT_EMAIL, seed_demo_specialists
+from hale.specialists.demo import APPLICANT_EMAIL, PROFILES, seed_demo_specialists
 from hale.specialists.models import Education, Specialist
 
 
@@ -12,7 +12,8 @@ def test_seed_is_idempotent_and_complete(db):
     assert (Specialist.objects.count(), Education.objects.count()) == counts
 
     approved = Specialist.objects.approved().select_related("user")
-    assert {s.user.email for s in approved} == {"dr.rivera@hale.example", "dr.okafor@hale.example"}
+    assert {s.user.email for s in approved} == set(PROFILES)
+    assert len(PROFILES) == 8
     for specialist in approved:
         assert missing_items(specialist) == []
     rivera = approved.get(user__email="dr.rivera@hale.example")

@@ -10,6 +10,8 @@ from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from django_htmx.middleware import HtmxDetails
 
     from hale.accounts.models import User
@@ -60,6 +62,7 @@ class PortalRequest(HttpRequest):
     brand: "Brand | None"
     portal: str | None
     htmx: "HtmxDetails"
+    time_zone: "ZoneInfo"  # the viewer's zone (hale.core.middleware.TimezoneMiddleware)
 
 
 class BrandRequest(PortalRequest):

@@ -119,6 +119,8 @@ def _request(request: AvailabilityRequest, user, *, as_specialist: bool, now) ->
         "uuid": request.uuid,
         "service": request.brand.name,
         "session_type": request.session_type.name if request.session_type else "",
+        "preferred_windows": request.preferred_windows,
+        "preferred_zone": request.preferred_zone,
         "preferred_times": request.preferred_times,
         "message": request.message,
         "status": request.effective_status(now),

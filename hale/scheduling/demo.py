@@ -23,6 +23,7 @@ from hale.scheduling.models import (
     specialist_zone,
 )
 from hale.scheduling.slots import offered_slots
+from hale.scheduling.windows import TimeWindow
 from hale.specialists.models import Specialist
 
 SCHEDULES: dict[str, dict[str, Any]] = {
@@ -226,26 +227,26 @@ def _seed_history(specialists, now: dt.datetime) -> None:
 
 
 REQUESTS = [
-    # (patient, brand, specialist, preferred times, message)
+    # (patient, brand, specialist, days and hours in the patient's zone, message)
     (
         "alex@calm.example",
         "calm",
         "dr.okafor@hale.example",
-        "Weekday evenings after 18:00",
+        [TimeWindow((0, 1, 2, 3, 4), dt.time(18), dt.time(21))],
         "I work until 17:30 most days.",
     ),
     (
         "priya@northside.example",
         "northside",
         "dr.moreau@hale.example",
-        "Friday mornings",
+        [TimeWindow((4,), dt.time(8), dt.time(12))],
         "I would like a medication review before my next therapy session.",
     ),
     (
         "jo@northside.example",
         "northside",
         "dr.silva@hale.example",
-        "Tuesday or Wednesday afternoons",
+        [TimeWindow((1, 2), dt.time(13), dt.time(17)), TimeWindow((5,), dt.time(9), dt.time(12))],
         "",
     ),
 ]
@@ -262,6 +263,6 @@ def _seed_request(specialists, patient_email, brand_slug, specialist_email, pref
         patient=patient,
         specialist=specialist,
         acting_user=patient.user,
-        preferred_times=preferred,
+        windows=preferred,
         message=message,
     )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hale.scheduling.models import DateOverride, SessionType, Weekday
 from hale.scheduling.slots import local_to_utc
+from hale.scheduling.windows import MAX_WINDOWS, TimeWindow
 
 
 class TimeInput(forms.TimeInput):
@@ -240,12 +241,17 @@ class ChangeProposalForm(LocalMomentMixin, forms.Form):
 
 
 class AvailabilityRequestForm(forms.Form):
+    """Up to ``MAX_WINDOWS`` rows of days and a time range (``window<n>_days``, ``_from``,
+    ``_to``); the first is needed, the others are used when filled in. ``windows`` holds
+    them once valid."""
+
     session_type = forms.ChoiceField(label=_("Session type"), required=False)
     preferred_times = forms.CharField(
-        label=_("Times that suit you"),
+        label=_("Anything else about times (optional)"),
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("For example: weekday evenings after 18:00, or Saturday mornings."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: not the week of the 14th."),
     )
     message = forms.CharField(
         label=_("Message (optional)"),
@@ -260,6 +266,53 @@ class AvailabilityRequestForm(forms.Form):
         self.fields["session_type"].choices = [("", _("Any session type"))] + [
             (key, str(s)) for key, s in self.session_types.items()
         ]
+        for n in range(1, MAX_WINDOWS + 1):
+            self.fields[f"window{n}_days"] = forms.TypedMultipleChoiceField(
+                label=_("Days"),
+                choices=Weekday.choices,
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+            self.fields[f"window{n}_from"] = forms.TimeField(
+                label=_("From"), required=False, widget=TimeInput()
+            )
+            self.fields[f"window{n}_to"] = forms.TimeField(
+                label=_("Until"), required=False, widget=TimeInput()
+            )
+        self.windows: list[TimeWindow] = []
+
+    def window_rows(self):
+        """(number, days, from, until) bound fields, for the template."""
+        return [
+            (n, self[f"window{n}_days"], self[f"window{n}_from"], self[f"window{n}_to"])
+            for n in range(1, MAX_WINDOWS + 1)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        windows = []
+        for n in range(1, MAX_WINDOWS + 1):
+            days, start, end = (data.get(f"window{n}_{part}") for part in ("days", "from", "to"))
+            if not days and start is None and end is None:
+                continue
+            if not days:
+                self.add_error(f"window{n}_days", _("Choose at least one day."))
+            if start is None:
+                self.add_error(f"window{n}_from", _("Enter the earliest time that suits you."))
+            if end is None:
+                self.add_error(f"window{n}_to", _("Enter the latest time that suits you."))
+            if days and start is not None and end is not None:
+                if end <= start:
+                    self.add_error(f"window{n}_to", _("The end time must be after the start time."))
+                else:
+                    windows.append(TimeWindow(tuple(sorted(set(days))), start, end))
+        if not windows and not self.errors:
+            self.add_error(
+                "window1_days", _("Choose at least one day and a time range that suits you.")
+            )
+        self.windows = windows
+        return data
 
     def chosen_session_type(self):
         return self.session_types.get(self.cleaned_data.get("session_type") or "")

@@ -17,6 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hale.core.models import LapsingStatusMixin
+from hale.scheduling.windows import TimeWindow
+from hale.scheduling.windows import parse as parse_windows
+from hale.scheduling.windows import summary as summarise_windows
 from hale.specialists.models import Modality
 
 currency_code = RegexValidator(r"^[A-Z]{3}$", _("Enter a three-letter ISO currency code."))
@@ -532,10 +535,12 @@ class AvailabilityRequest(LapsingStatusMixin, models.Model):
     session_type = models.ForeignKey(
         SessionType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    preferred_times = models.TextField(
-        _("preferred times"),
-        help_text=_("For example: weekday evenings after 18:00, or Saturday mornings."),
-    )
+    # Days and time ranges (hale.scheduling.windows), read in ``preferred_zone``.
+    preferred_windows = models.JSONField(_("preferred times"), default=list, blank=True)
+    preferred_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    # Anything the ranges cannot say ("not the week of the 14th"); requests made before the
+    # ranges existed keep their times here.
+    preferred_times = models.TextField(_("notes about times"), blank=True)
     message = models.TextField(_("message"), blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
@@ -564,9 +569,14 @@ class AvailabilityRequest(LapsingStatusMixin, models.Model):
     def __str__(self) -> str:
         return f"Request {self.uuid} ({self.status})"
 
+    def windows(self) -> list[TimeWindow]:
+        return parse_windows(self.preferred_windows)
+
     def preferred_summary(self) -> str:
-        """The times the patient asked for, as one line of text."""
-        return self.preferred_times
+        """The times the patient asked for, as one line of text, notes included."""
+        ranges = summarise_windows(self.windows(), self.preferred_zone)
+        notes = " ".join(self.preferred_times.split())
+        return " — ".join(part for part in (ranges, notes) if part)
 
     def effective_status(self, now=None) -> str:
         if self.status == self.Status.OPEN and self.expires_at <= (now or timezone.now()):

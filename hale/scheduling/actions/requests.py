@@ -3,6 +3,7 @@ declines within the brand's response window."""
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from hale.accounts.models import Patient
 from hale.core import audit
+from hale.core.zones import known_zones
 from hale.scheduling import access
 from hale.scheduling.actions.common import (
     clean_reason,
@@ -24,6 +26,8 @@ from hale.scheduling.models import (
 )
 from hale.scheduling.notices import notify_request
 from hale.scheduling.tasks import schedule_request_expiry
+from hale.scheduling.windows import TimeWindow
+from hale.scheduling.windows import checked as checked_windows
 from hale.specialists.models import Specialist
 
 logger = logging.getLogger(__name__)
@@ -55,19 +59,27 @@ def answer_request(
     return request
 
 
+def _patient_zone(patient: Patient) -> str:
+    user_zone = patient.user.time_zone if patient.user else ""
+    return user_zone or patient.time_zone or patient.brand.default_time_zone or "UTC"
+
+
 @transaction.atomic
 def request_availability(
     *,
     patient: Patient,
     specialist: Specialist,
     acting_user,
-    preferred_times: str,
+    windows: Sequence[TimeWindow],
+    time_zone: str = "",
+    preferred_times: str = "",
     message: str = "",
     session_type: SessionType | None = None,
 ) -> AvailabilityRequest:
-    """A patient asks ``specialist`` for times. The specialist has the brand's response
-    window (``BookingPolicy.request_response_hours``) to answer; one open request per patient
-    and specialist at a time."""
+    """A patient asks ``specialist`` for times: days and time ranges (``windows``, read in
+    ``time_zone``, the patient's zone by default) and optional notes. The specialist has the
+    brand's response window (``BookingPolicy.request_response_hours``) to answer; one open
+    request per patient and specialist at a time."""
     if patient.user_id != acting_user.pk or not patient.portal_enabled:
         raise PermissionDenied
     if not access.bookable_specialists(patient.brand).filter(pk=specialist.pk).exists():
@@ -78,8 +90,10 @@ def request_availability(
         raise SchedulingError(_("This session type is not offered."))
     preferred_times = (preferred_times or "").strip()
     message = (message or "").strip()
-    if not preferred_times:
-        raise SchedulingError(_("Please tell the specialist which times suit you."))
+    windows = checked_windows(windows)
+    zone = time_zone or _patient_zone(patient)
+    if zone not in known_zones():
+        raise SchedulingError(_("Please choose a time zone we know."))
     if len(preferred_times) > REQUEST_TEXT_MAX or len(message) > REQUEST_TEXT_MAX:
         raise SchedulingError(_("Please keep each text under 1,000 characters."))
     lock_specialist(specialist)
@@ -96,6 +110,8 @@ def request_availability(
         patient=patient,
         specialist=specialist,
         session_type=session_type,
+        preferred_windows=[w.to_json() for w in windows],
+        preferred_zone=zone,
         preferred_times=preferred_times,
         message=message,
         expires_at=expires_at,

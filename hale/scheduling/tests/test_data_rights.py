@@ -20,6 +20,7 @@ from hale.scheduling.models import (
     SessionType,
     WeeklyRule,
 )
+from hale.scheduling.windows import TimeWindow
 
 
 @pytest.fixture
@@ -104,6 +105,7 @@ def test_deleting_a_patient_cancels_future_appointments_with_notice_and_keeps_pa
         patient=patient_a,
         specialist=open_specialist,
         acting_user=patient_a.user,
+        windows=[TimeWindow((0, 1, 2, 3, 4), dt.time(18), dt.time(21))],
         preferred_times="Evenings",
     )
     Notification.objects.all().delete()
@@ -150,6 +152,7 @@ def test_deleting_a_specialist_cancels_their_future_appointments_and_tells_the_p
         patient=patient_b,
         specialist=open_specialist,
         acting_user=patient_b.user,
+        windows=[TimeWindow((0, 1, 2, 3, 4), dt.time(18), dt.time(21))],
         preferred_times="Mornings",
     )
     with committed():

@@ -10,6 +10,7 @@ from icalendar import Calendar
 
 from hale.scheduling import actions
 from hale.scheduling.models import Appointment, BookingPolicy
+from hale.scheduling.windows import TimeWindow
 from tests.html import page_structure
 
 CALM = "calm.localhost"
@@ -42,6 +43,7 @@ def test_appointment_list_has_one_clean_title_and_unique_ids(
         patient=patient_a,
         specialist=open_specialist,
         acting_user=patient_a.user,
+        windows=[TimeWindow((0, 1, 2, 3, 4), dt.time(18), dt.time(21))],
         preferred_times="Weekday evenings",
     )
     response = client_for(patient_a.user, CALM).get("/appointments/")

@@ -13,6 +13,7 @@ from hale.accounts.models import Patient
 from hale.notifications.models import Notification
 from hale.scheduling import actions, expiry
 from hale.scheduling.models import Appointment, AvailabilityRequest, BookingPolicy
+from hale.scheduling.windows import TimeWindow
 
 BRAND_HOST = "calm.localhost"
 
@@ -22,7 +23,8 @@ def _request(patient, specialist, **extra):
         patient=patient,
         specialist=specialist,
         acting_user=patient.user,
-        preferred_times=extra.pop("preferred_times", "Weekday evenings after 18:00"),
+        windows=extra.pop("windows", [TimeWindow((0, 1, 2, 3, 4), dt.time(18), dt.time(21))]),
+        preferred_times=extra.pop("preferred_times", ""),
         **extra,
     )
 
@@ -38,7 +40,10 @@ def test_patient_request_notifies_specialist_in_app_and_by_email(
             url,
             {
                 "session_type": str(session_type.uuid),
-                "preferred_times": "Tuesday evenings",
+                "window1_days": ["1"],
+                "window1_from": "18:00",
+                "window1_to": "21:00",
+                "preferred_times": "Not the week of the 14th",
                 "message": "I work days.",
             },
         )
@@ -56,7 +61,10 @@ def test_patient_request_notifies_specialist_in_app_and_by_email(
         minutes=1
     )
     note = Notification.objects.get(user=open_specialist.user, kind="availability.requested")
-    assert "Tuesday evenings" in note.body
+    assert item.windows() == [TimeWindow((1,), dt.time(18), dt.time(21))]
+    assert item.preferred_zone == "Europe/London"  # the brand's zone: the viewer set none
+    assert "Tue 18:00–21:00 (Europe/London)" in note.body
+    assert "Not the week of the 14th" in note.body
     assert note.url == f"/practice/schedule/requests/{item.uuid}/"
     assert [m.to for m in mail.outbox] == [[open_specialist.user.email]]
     # The patient sees it on /appointments/ with its status.
@@ -73,8 +81,96 @@ def test_blank_preferred_times_is_refused_and_nothing_is_created(
     client = client_for(patient_a.user, BRAND_HOST)
     response = client.post(f"/book/{open_specialist.uuid}/request/", {"preferred_times": "  "})
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "Choose at least one day and a time range that suits you." in response.content.decode()
     assert not AvailabilityRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("posted", "message"),
+    [
+        ({"window1_from": "18:00", "window1_to": "21:00"}, "Choose at least one day."),
+        ({"window1_days": ["2"], "window1_to": "21:00"}, "Enter the earliest time"),
+        (
+            {"window1_days": ["2"], "window1_from": "21:00", "window1_to": "18:00"},
+            "The end time must be after the start time.",
+        ),
+        ({"window1_days": ["9"], "window1_from": "09:00", "window1_to": "10:00"}, "valid choice"),
+        (
+            {
+                "window1_days": ["1"],
+                "window1_from": "09:00",
+                "window1_to": "10:00",
+                "window2_days": ["3"],
+            },
+            "Enter the earliest time",
+        ),
+    ],
+)
+def test_bad_time_ranges_are_refused_with_a_message_and_nothing_is_created(
+    client_for, patient_a, open_specialist, posted, message
+):
+    client = client_for(patient_a.user, BRAND_HOST)
+    response = client.post(f"/book/{open_specialist.uuid}/request/", posted)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not AvailabilityRequest.objects.exists()
+
+
+def test_several_ranges_in_the_patients_zone_reach_the_specialist(
+    client_for, patient_a, open_specialist, django_capture_on_commit_callbacks
+):
+    patient_a.user.time_zone = "America/New_York"
+    patient_a.user.save(update_fields=["time_zone"])
+    client = client_for(patient_a.user, BRAND_HOST)
+    form = client.get(f"/book/{open_specialist.uuid}/request/").content.decode()
+    assert "(America/New_York)" in form
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/book/{open_specialist.uuid}/request/",
+            {
+                "window1_days": ["0", "1", "2", "3", "4"],
+                "window1_from": "07:30",
+                "window1_to": "09:00",
+                "window3_days": ["5", "6"],
+                "window3_from": "10:00",
+                "window3_to": "13:00",
+            },
+        )
+    assert response.status_code == 302
+    item = AvailabilityRequest.objects.get()
+    assert item.preferred_zone == "America/New_York"
+    assert (
+        item.preferred_summary() == "Mon–Fri 07:30–09:00; Sat, Sun 10:00–13:00 (America/New_York)"
+    )
+    page = client_for(open_specialist.user, "localhost").get(
+        f"/practice/schedule/requests/{item.uuid}/"
+    )
+    html = page.content.decode()
+    assert "Mon–Fri 07:30–09:00" in html and "Sat, Sun 10:00–13:00" in html
+    assert "In America/New_York" in html
+
+
+def test_the_action_checks_ranges_too(patient_a, open_specialist):
+    for windows, message in [
+        ([], "at least one day"),
+        ([TimeWindow((), dt.time(9), dt.time(10))], "at least one day for each"),
+        ([TimeWindow((1,), dt.time(10), dt.time(9))], "end after it starts"),
+        ([TimeWindow((1,), dt.time(9), dt.time(10))] * 4, "at most 3"),
+    ]:
+        with pytest.raises(actions.SchedulingError, match=message):
+            _request(patient_a, open_specialist, windows=windows)
+    with pytest.raises(actions.SchedulingError, match="time zone"):
+        _request(patient_a, open_specialist, time_zone="Mars/Olympus")
+    assert not AvailabilityRequest.objects.exists()
+
+
+def test_requests_from_before_ranges_show_their_text(patient_a, open_specialist):
+    item = _request(patient_a, open_specialist)
+    AvailabilityRequest.objects.filter(pk=item.pk).update(
+        preferred_windows=[], preferred_zone="", preferred_times="Weekday evenings"
+    )
+    item.refresh_from_db()
+    assert item.preferred_summary() == "Weekday evenings"
 
 
 def test_one_open_request_per_patient_and_specialist(patient_a, open_specialist):
@@ -102,7 +198,7 @@ def test_specialist_answers_by_proposing_and_patient_accepts(
     desk = client_for(open_specialist.user, "localhost")
     page = desk.get(f"/practice/schedule/requests/{item.uuid}/")
     assert page.status_code == 200
-    assert "Weekday evenings after 18:00" in page.content.decode()
+    assert "Mon–Fri 18:00–21:00" in page.content.decode()
     slot = free_slots(open_specialist, session_type, days_ahead=4)[0]
     local = slot.start.astimezone(ZoneInfo("Europe/Madrid"))
     with django_capture_on_commit_callbacks(execute=True):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from hale.scheduling import actions
 from hale.scheduling.models import Appointment, AppointmentEvent, AvailabilityRequest
+from hale.scheduling.windows import TimeWindow
 from tests.race import race
 
 CALM = "calm.localhost"
@@ -314,6 +315,7 @@ def test_declining_a_request_racing_an_answer_to_it_applies_one(
         patient=patient_a,
         specialist=open_specialist,
         acting_user=patient_a.user,
+        windows=[TimeWindow((0, 1, 2, 3, 4), dt.time(18), dt.time(21))],
         preferred_times="Weekday evenings after 18:00",
     )
 

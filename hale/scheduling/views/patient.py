@@ -416,6 +416,8 @@ def request_availability(request: BrandRequest, specialist_id: uuid.UUID) -> Htt
                 patient=patient,
                 specialist=specialist,
                 acting_user=request.user,
+                windows=form.windows,
+                time_zone=str(request.time_zone),
                 preferred_times=form.cleaned_data["preferred_times"],
                 message=form.cleaned_data["message"],
                 session_type=form.chosen_session_type(),
@@ -434,6 +436,7 @@ def request_availability(request: BrandRequest, specialist_id: uuid.UUID) -> Htt
             "specialist": specialist,
             "form": form,
             "response_hours": access.request_response_hours(request.brand),
+            "zone_name": str(request.time_zone),
         },
         status=400 if form.errors else 200,
     )

@@ -209,6 +209,8 @@ class Organization(models.Model):
         "tenancy.Brand", on_delete=models.CASCADE, related_name="organizations"
     )
     name = models.CharField(_("name"), max_length=200)
+    # Deactivated: its programs stop for patients (kept, with their members and history).
+    is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -258,6 +260,8 @@ class Program(models.Model):
     consent_version = models.PositiveIntegerField(_("consent version"), default=1)
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    # Deactivated by staff: hidden from patients, members' covered sessions paused.
+    is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -268,8 +272,12 @@ class Program(models.Model):
         return self.name
 
     def is_active_on(self, day) -> bool:
-        return (self.starts_on is None or self.starts_on <= day) and (
-            self.ends_on is None or day <= self.ends_on
+        """Running on ``day``: active, its organisation active, and within its dates."""
+        return (
+            self.is_active
+            and self.organization.is_active
+            and (self.starts_on is None or self.starts_on <= day)
+            and (self.ends_on is None or day <= self.ends_on)
         )
 
 

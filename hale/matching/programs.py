@@ -67,7 +67,9 @@ def access_open_program(brand, program_id: uuid.UUID) -> Program:
     """A program on ``brand`` running today; 404 otherwise (including other brands')."""
     if brand is None:
         raise Http404
-    program = Program.objects.filter(brand=brand, uuid=program_id).first()
+    program = (
+        Program.objects.select_related("organization").filter(brand=brand, uuid=program_id).first()
+    )
     if program is None or not program.is_active_on(timezone.localdate()):
         raise Http404
     return program
@@ -76,7 +78,11 @@ def access_open_program(brand, program_id: uuid.UUID) -> Program:
 def open_programs(brand) -> list[Program]:
     today = timezone.localdate()
     return [
-        p for p in Program.objects.filter(brand=brand).order_by("name") if p.is_active_on(today)
+        p
+        for p in Program.objects.filter(brand=brand, is_active=True, organization__is_active=True)
+        .select_related("organization")
+        .order_by("name")
+        if p.is_active_on(today)
     ]
 
 
@@ -102,7 +108,7 @@ def current_membership(patient) -> ProgramMembership | None:
     today = timezone.localdate()
     rows = (
         ProgramMembership.objects.filter(patient=patient, consented_at__isnull=False)
-        .select_related("program")
+        .select_related("program__organization")
         .annotate(used=Count("session_uses"))
         .order_by("-joined_at", "-pk")
     )
@@ -249,6 +255,32 @@ def save_organization(*, brand, acting_user, name: str, organization=None) -> Or
         verb = "matching.organization_updated"
     audit.record(acting_user, verb, organization, brand=brand)
     return organization
+
+
+@transaction.atomic
+def set_organization_active(*, brand, acting_user, organization, active: bool) -> Organization:
+    """Deactivate (or reactivate) an organisation: its programs stop (or resume) for patients;
+    nothing is deleted."""
+    if organization.brand_id != brand.pk:
+        raise Http404
+    Organization.objects.filter(pk=organization.pk).update(is_active=active)
+    organization.is_active = active
+    verb = "matching.organization_reactivated" if active else "matching.organization_deactivated"
+    audit.record(acting_user, verb, organization, brand=brand)
+    return organization
+
+
+@transaction.atomic
+def set_program_active(*, brand, acting_user, program, active: bool) -> Program:
+    """Deactivate (or reactivate) a program: hidden from patients and its members' covered
+    sessions paused while off; members, roster and history stay."""
+    if program.brand_id != brand.pk:
+        raise Http404
+    Program.objects.filter(pk=program.pk).update(is_active=active)
+    program.is_active = active
+    verb = "matching.program_reactivated" if active else "matching.program_deactivated"
+    audit.record(acting_user, verb, program, brand=brand)
+    return program
 
 
 PROGRAM_FIELDS = (

@@ -64,7 +64,17 @@ staff_urlpatterns = [
         programs.staff_organization,
         name="staff_organization",
     ),
+    path(
+        "programs/organisations/<uuid:org_id>/active/",
+        programs.staff_organization_active,
+        name="staff_organization_active",
+    ),
     path("programs/<uuid:program_id>/", programs.staff_program, name="staff_program"),
+    path(
+        "programs/<uuid:program_id>/active/",
+        programs.staff_program_active,
+        name="staff_program_active",
+    ),
     path(
         "programs/<uuid:program_id>/roster/",
         programs.staff_program_roster,

@@ -361,6 +361,48 @@ def staff_organization(request: HttpRequest, brand_slug: str, org_id: uuid.UUID)
     )
 
 
+def _posted_active(request: HttpRequest) -> bool:
+    if request.POST.get("active") not in {"0", "1"}:
+        raise Http404
+    return request.POST["active"] == "1"
+
+
+@login_required
+@require_POST
+def staff_organization_active(
+    request: HttpRequest, brand_slug: str, org_id: uuid.UUID
+) -> HttpResponse:
+    """Deactivate or reactivate an organisation (and so, for patients, all its programs)."""
+    brand = access_staff_brand(request.user, brand_slug)
+    organization = Organization.objects.filter(brand=brand, uuid=org_id).first()
+    if organization is None:
+        raise Http404
+    active = _posted_active(request)
+    programs.set_organization_active(
+        brand=brand, acting_user=request.user, organization=organization, active=active
+    )
+    messages.success(
+        request, _("Organisation reactivated.") if active else _("Organisation deactivated.")
+    )
+    return redirect("staff_organization", brand.slug, organization.uuid)
+
+
+@login_required
+@require_POST
+def staff_program_active(
+    request: HttpRequest, brand_slug: str, program_id: uuid.UUID
+) -> HttpResponse:
+    """Deactivate or reactivate one program."""
+    brand = access_staff_brand(request.user, brand_slug)
+    program = programs.access_staff_program(brand, program_id)
+    active = _posted_active(request)
+    programs.set_program_active(
+        brand=brand, acting_user=request.user, program=program, active=active
+    )
+    messages.success(request, _("Program reactivated.") if active else _("Program deactivated."))
+    return redirect("staff_program", brand.slug, program.uuid)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_program_add(request: HttpRequest, brand_slug: str) -> HttpResponse:

@@ -60,8 +60,15 @@ def refresh_busy_source(*, source_id: int, force: bool = False, now=None) -> str
         locked.last_error = ""
         locked.failure_notified = False
         locked.event_count = len(intervals)
+        locked.import_finished_at = timezone.now()
         locked.save(
-            update_fields=["last_success_at", "last_error", "failure_notified", "event_count"]
+            update_fields=[
+                "last_success_at",
+                "last_error",
+                "failure_notified",
+                "event_count",
+                "import_finished_at",
+            ]
         )
     return "ok"
 
@@ -79,7 +86,8 @@ def _record_busy_failure(source_id: int, error: str) -> str:
         source.last_error = error[:1000]
         first_of_streak = not source.failure_notified
         source.failure_notified = True
-        source.save(update_fields=["last_error", "failure_notified"])
+        source.import_finished_at = timezone.now()
+        source.save(update_fields=["last_error", "failure_notified", "import_finished_at"])
         if first_of_streak:
             user = source.specialist.user
             name, url = source.name, reverse("schedule_busy_sources", urlconf="hale.urls_platform")

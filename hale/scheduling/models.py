@@ -8,6 +8,7 @@ day by day, so DST is right. Appointments, one-off slots and busy times are stor
 import datetime as dt
 import uuid
 import zoneinfo
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -16,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hale.core.encryption import EncryptedTextField
 from hale.core.models import LapsingStatusMixin
 from hale.scheduling.windows import TimeWindow
 from hale.scheduling.windows import parse as parse_windows
@@ -672,7 +674,8 @@ class BusySource(models.Model):
         "specialists.Specialist", on_delete=models.CASCADE, related_name="busy_sources"
     )
     name = models.CharField(_("name"), max_length=80)
-    url = models.CharField(_("calendar address (ICS)"), max_length=2000)
+    # A private calendar address is a secret (whoever has it reads the calendar): encrypted.
+    url = EncryptedTextField(_("calendar address (ICS)"))
     created_at = models.DateTimeField(auto_now_add=True)
     next_fetch_at = models.DateTimeField(default=timezone.now)
     last_fetched_at = models.DateTimeField(null=True, blank=True)
@@ -680,6 +683,9 @@ class BusySource(models.Model):
     last_error = models.TextField(blank=True)
     failure_notified = models.BooleanField(default=False)
     event_count = models.PositiveIntegerField(default=0)
+    # "Import now": asked at, and the end of the last run (success or failure), for progress.
+    import_requested_at = models.DateTimeField(null=True, blank=True)
+    import_finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["specialist", "name", "pk"]
@@ -689,3 +695,18 @@ class BusySource(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def import_state(self) -> str:
+        """ "queued" (asked for, no worker has started it), "running", or "idle"."""
+        asked = self.import_requested_at
+        if asked is None:
+            return "idle"
+        if self.last_fetched_at is None or self.last_fetched_at < asked:
+            return "queued"
+        if self.import_finished_at is None or self.import_finished_at < self.last_fetched_at:
+            return "running"
+        return "idle"
+
+    def address_hint(self) -> str:
+        """The calendar's host, to tell sources apart without showing the secret address."""
+        return urlsplit(self.url).hostname or ""

@@ -92,6 +92,11 @@ practice_urlpatterns = [
     path("schedule/feed/<str:token>.ics", calendars.feed, name="schedule_feed"),
     path("schedule/external-calendars/", calendars.busy_sources, name="schedule_busy_sources"),
     path(
+        "schedule/external-calendars/<uuid:source_id>/",
+        calendars.busy_source_card,
+        name="schedule_busy_source_card",
+    ),
+    path(
         "schedule/external-calendars/<uuid:source_id>/<str:what>/",
         calendars.busy_source_action,
         name="schedule_busy_source_action",

@@ -86,3 +86,27 @@ def test_staff_upload_a_roster_and_see_the_row_report(
     expect(page.get_by_role("main")).to_contain_text("0 people on the roster")
     assert_accessible(page)
     assert not program.roster.exists()
+
+
+def test_staff_deactivate_a_program_and_patients_no_longer_see_it(
+    page, new_page, server, login, brand_a, staff_a, patient_a, assert_accessible
+):
+    program = seed_demo_programs({"calm": brand_a})
+    login(page, server, staff_a, "localhost")
+    page.goto(server.url("localhost", f"/staff/brands/calm/programs/{program.uuid}/"))
+    page.get_by_role("button", name="Deactivate").click()
+    expect(page.get_by_role("status").filter(has_text="Program deactivated.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Deactivated")
+    assert_accessible(page)
+
+    member = new_page()
+    login(member, server, patient_a.user, "calm.localhost")
+    member.goto(server.url("calm.localhost", "/programs/"))
+    expect(member.get_by_role("link", name="Acme Employee Wellbeing")).to_have_count(0)
+    response = member.goto(server.url("calm.localhost", f"/programs/{program.uuid}/"))
+    assert response is not None and response.status == 404
+
+    page.get_by_role("button", name="Reactivate").click()
+    expect(page.get_by_role("status").filter(has_text="Program reactivated.")).to_be_visible()
+    member.goto(server.url("calm.localhost", "/programs/"))
+    expect(member.get_by_role("link", name="Acme Employee Wellbeing")).to_be_visible()

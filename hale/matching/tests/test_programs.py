@@ -288,3 +288,63 @@ def test_export_and_erase_membership(acme, patient_a):
     assert row["program"] == "Acme Wellbeing" and row["consent_ip"] == "203.0.113.5"
     erase_matching(patient_a.user, acting_user=patient_a.user)
     assert ProgramMembership.objects.get().consent_ip is None
+
+
+def test_staff_deactivate_and_reactivate_a_program(
+    acme, listed, brand_a, staff_a, patient_a, client_for
+):
+    brand_a.discovery_mode = "smart"
+    brand_a.save(update_fields=["discovery_mode"])
+    _member(acme, patient_a)
+    staff = client_for(staff_a, "localhost")
+    patient = client_for(patient_a.user, HOST)
+    url = f"/staff/brands/{brand_a.slug}/programs/{acme.uuid}/active/"
+    assert acme.name in patient.get("/programs/").content.decode()
+
+    page = staff.post(url, {"active": "0"}, follow=True).content.decode()
+    assert "Program deactivated." in page and "Reactivate" in page
+    acme.refresh_from_db()
+    assert not acme.is_active
+    assert acme.name not in patient.get("/programs/").content.decode()
+    assert patient.get(f"/programs/{acme.uuid}/").status_code == 404
+    assert programs.current_membership(patient_a) is None  # covered sessions paused
+    st, slots = _slots(listed.specialist)
+    assert _book(patient_a, listed.specialist, st, slots[0]).price_minor == 6000
+    assert AuditEvent.objects.filter(action="matching.program_deactivated").exists()
+    assert ProgramMembership.objects.filter(program=acme).exists()  # nothing deleted
+
+    staff.post(url, {"active": "1"})
+    acme.refresh_from_db()
+    assert acme.is_active and programs.current_membership(patient_a) is not None
+    assert patient.get(f"/programs/{acme.uuid}/").status_code == 302  # on to booking
+
+
+def test_deactivating_an_organisation_stops_its_programs(acme, brand_a, staff_a, client_for):
+    staff = client_for(staff_a, "localhost")
+    org = acme.organization
+    url = f"/staff/brands/{brand_a.slug}/programs/organisations/{org.uuid}/active/"
+    page = staff.post(url, {"active": "0"}, follow=True).content.decode()
+    assert "Organisation deactivated." in page
+    assert not Organization.objects.get(pk=org.pk).is_active
+    assert programs.open_programs(brand_a) == []
+    listing = staff.get(f"/staff/brands/{brand_a.slug}/programs/").content.decode()
+    assert "Deactivated" in listing
+    staff.post(url, {"active": "1"})
+    assert [p.pk for p in programs.open_programs(brand_a)] == [acme.pk]
+
+
+def test_program_switches_refuse_other_brands_and_bad_input(
+    acme, brand_a, staff_a, staff_b, client_for
+):
+    other = client_for(staff_b, "localhost")
+    program_url = f"/staff/brands/{brand_a.slug}/programs/{acme.uuid}/active/"
+    org_url = (
+        f"/staff/brands/{brand_a.slug}/programs/organisations/{acme.organization.uuid}/active/"
+    )
+    assert other.post(program_url, {"active": "0"}).status_code == 404
+    assert other.post(org_url, {"active": "0"}).status_code == 404
+    own = client_for(staff_a, "localhost")
+    assert own.post(program_url, {"active": "maybe"}).status_code == 404
+    assert own.get(program_url).status_code == 405
+    acme.refresh_from_db()
+    assert acme.is_active and acme.organization.is_active

@@ -33,6 +33,7 @@ from hale.scheduling.actions.calendars import (
     add_busy_source,
     create_calendar_feed,
     remove_busy_source,
+    request_busy_import,
     revoke_calendar_feed,
 )
 from hale.scheduling.actions.closing import (
@@ -56,6 +57,7 @@ from hale.scheduling.actions.requests import (
 from hale.scheduling.errors import AppointmentChanged, SchedulingError, SlotTaken
 
 __all__ = [
+    "request_busy_import",
     "ACCOUNT_CLOSED_REASON",
     "AppointmentChanged",
     "AVAILABILITY_MODELS",

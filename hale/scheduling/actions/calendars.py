@@ -80,10 +80,34 @@ def add_busy_source(*, specialist: Specialist, acting_user, name: str, url: str)
     lock_specialist(specialist)
     if BusySource.objects.filter(specialist=specialist).count() >= MAX_BUSY_SOURCES:
         raise SchedulingError(_("You can import at most 5 external calendars."))
-    source = BusySource.objects.create(specialist=specialist, name=name, url=url)
+    source = BusySource.objects.create(
+        specialist=specialist, name=name, url=url, import_requested_at=timezone.now()
+    )
     audit.record(acting_user, "scheduling.busy_source_added", source)
     enqueue_on_commit(import_busy_source, source.pk)
     return source
+
+
+@transaction.atomic
+def request_busy_import(*, specialist: Specialist, acting_user, source_id) -> bool:
+    """ "Import now": queue a fetch of one external calendar for the worker (the page shows its
+    progress). A second click while one is queued or running queues nothing more."""
+    from hale.scheduling.models import BusySource
+    from hale.scheduling.tasks import import_busy_source
+
+    check_own(specialist, acting_user)
+    source = (
+        BusySource.objects.select_for_update().filter(specialist=specialist, uuid=source_id).first()
+    )
+    if source is None:
+        return False
+    if source.import_state() != "idle":
+        return True
+    source.import_requested_at = timezone.now()
+    source.save(update_fields=["import_requested_at"])
+    audit.record(acting_user, "scheduling.busy_import_requested", source)
+    enqueue_on_commit(import_busy_source, source.pk)
+    return True
 
 
 @transaction.atomic

@@ -269,10 +269,51 @@ def test_page_adds_imports_and_shows_errors(
     assert "error 500" in page  # the first import ran after commit (inline tasks in tests)
     source.url = f"{base}/good.ics"
     source.save(update_fields=["url"])
-    client.post(f"/practice/schedule/external-calendars/{source.uuid}/refresh/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/practice/schedule/external-calendars/{source.uuid}/refresh/")
     assert BusyTime.objects.filter(busy_source=source).count() == 6
     client.post(f"/practice/schedule/external-calendars/{source.uuid}/remove/")
     assert not BusySource.objects.exists() and not BusyTime.objects.exists()
+
+
+def test_import_now_runs_as_a_task_and_the_page_shows_its_progress(
+    feed_server, client_for, open_specialist, django_capture_on_commit_callbacks
+):
+    base, state = feed_server
+    source = _source(open_specialist, f"{base}/good.ics", name="Clinic rota")
+    client = client_for(open_specialist.user, "localhost")
+    card_url = f"/practice/schedule/external-calendars/{source.uuid}/"
+    hits = state["hits"]
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(f"{card_url}refresh/", follow=True)
+        # Asked twice while waiting: one import, not two.
+        client.post(f"{card_url}refresh/")
+    assert len(queued) == 1
+    assert state["hits"] == hits  # nothing fetched inside the request
+    page = response.content.decode()
+    assert "Import started." in page and "waiting for the worker" in page
+    card = client.get(card_url)
+    assert card.status_code == 200 and 'hx-trigger="every 2s"' in card.content.decode()
+    source.refresh_from_db()
+    assert source.import_state() == "queued"
+    queued[0]()  # the worker runs the task
+    source.refresh_from_db()
+    assert source.import_state() == "idle" and source.event_count == 6
+    card = client.get(card_url).content.decode()
+    assert "hx-trigger" not in card and "6 busy times" in card
+    assert "127.0.0.1" in card and "good.ics" not in card  # the host, never the address
+
+
+def test_calendar_addresses_are_encrypted_at_rest(open_specialist):
+    from django.db import connection
+
+    secret = "https://calendar.example.com/private-0123456789abcdef/basic.ics"
+    source = _source(open_specialist, secret)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT url FROM scheduling_busysource WHERE id = %s", [source.pk])
+        (stored,) = cursor.fetchone()
+    assert "private-0123456789abcdef" not in stored and "calendar.example.com" not in stored
+    assert BusySource.objects.get(pk=source.pk).url == secret
 
 
 def test_other_specialists_cannot_touch_a_source(
@@ -284,6 +325,7 @@ def test_other_specialists_cannot_touch_a_source(
     for what in ("refresh", "remove"):
         url = f"/practice/schedule/external-calendars/{source.uuid}/{what}/"
         assert other.post(url).status_code == 404
+    assert other.get(f"/practice/schedule/external-calendars/{source.uuid}/").status_code == 404
     assert BusySource.objects.filter(pk=source.pk).exists()
     assert "Clinic rota" not in other.get("/practice/schedule/external-calendars/").content.decode()
 

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hale.notifications.email import absolute_url
-from hale.scheduling import access, actions, busy_sync, feeds
+from hale.scheduling import access, actions, feeds
 from hale.scheduling.forms import BusySourceForm, PreferencesForm
 from hale.scheduling.models import CalendarFeed
 from hale.scheduling.views.practice import _platform_only, _specialist
@@ -155,6 +155,18 @@ def busy_sources(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
+@never_cache
+def busy_source_card(request: HttpRequest, source_id: uuid.UUID) -> HttpResponse:
+    """One calendar's card: what the page polls while an import is queued or running."""
+    specialist = _specialist(request)
+    source = access.busy_sources_for(specialist).filter(uuid=source_id).first()
+    if source is None:
+        raise Http404
+    return render(request, "scheduling/practice/_busy_source.html", {"source": source})
+
+
+@login_required
 @require_POST
 def busy_source_action(request: HttpRequest, source_id: uuid.UUID, what: str) -> HttpResponse:
     specialist = _specialist(request)
@@ -167,11 +179,12 @@ def busy_source_action(request: HttpRequest, source_id: uuid.UUID, what: str) ->
         )
         messages.success(request, _("Calendar removed with its busy times."))
     elif what == "refresh":
-        outcome = busy_sync.refresh_busy_source(source_id=source.pk, force=True)
-        if outcome == "ok":
-            messages.success(request, _("Busy times imported."))
-        else:
-            messages.error(request, _("The calendar could not be imported; see the error below."))
+        actions.request_busy_import(
+            specialist=specialist, acting_user=request.user, source_id=source.uuid
+        )
+        messages.success(
+            request, _("Import started. Its progress shows below; the page updates by itself.")
+        )
     else:
         raise Http404
     return redirect("schedule_busy_sources")

@@ -132,6 +132,8 @@ TEMPLATES = [
         },
     }
 ]
+# <select> and its options rendered in Python (hale.core.forms_rendering), as Django's templates would.
+FORM_RENDERER = "hale.core.forms_rendering.Renderer"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'hale.sqlite3'}")

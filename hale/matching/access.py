@@ -18,7 +18,7 @@ from hale.scheduling.pricing import Price
 from hale.scheduling.slots import next_available
 from hale.specialists.models import Specialist
 
-RESULTS_PER_PAGE = 50
+RESULTS_PER_PAGE = 20
 # "Available soon" in browse: a free time within this long.
 SOON = dt.timedelta(days=7)
 

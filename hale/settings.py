@@ -132,7 +132,7 @@ TEMPLATES = [
         },
     }
 ]
-# <select> and its options rendered in Python (hale.core.forms_rendering), as Django's templates would.
+# <select> and its options built in Python (hale.core.forms_rendering), as Django would.
 FORM_RENDERER = "hale.core.forms_rendering.Renderer"
 
 # --- Database -------------------------------------------------------------------------------

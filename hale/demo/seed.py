@@ -14,9 +14,8 @@ from hale.authn.demo import seed_demo_signin
 from hale.core.demo import DEMO_PASSWORD, DemoLogin
 from hale.helpcenter.demo import seed_demo_articles
 from hale.legal.demo import accept_demo_documents, seed_demo_legal
-from hale.matching.demo import refresh_demo_matching, seed_demo_matching
-from hale.matching.demo_leads import seed_demo_leads
-from hale.matching.demo_programs import seed_demo_programs
+from hale.matching.demo import refresh_demo_matching, seed_demo_leads, seed_demo_matching
+from hale.matching.programs.demo import seed_demo_programs
 from hale.scheduling.demo import seed_demo_schedule
 from hale.specialists.demo import seed_demo_specialists
 from hale.tenancy.demo import seed_demo_brands

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hale.core import audit
 from hale.matching.actions import MatchingError
-from hale.matching.forms import MatchForm
+from hale.matching.forms.browse import MatchForm
 from hale.matching.models import BrandQuestionnaire
 from hale.specialists.models import ExpertiseArea
 from hale.specialists.validators import normalise_region, validate_region

@@ -3,17 +3,15 @@ practice portal, listings, programs, clinical leads and the questionnaire for st
 
 from django.urls import path
 
-from hale.matching import views
-from hale.matching import views_leads as leads
-from hale.matching import views_programs as programs
-from hale.matching import views_questionnaire as questionnaire
+from hale.matching.programs import views as programs
+from hale.matching.views import browse, leads, practice, questionnaire, staff
 
 patient_urlpatterns = [
-    path("specialists/", views.browse, name="specialist_browse"),
-    path("specialists/<uuid:specialist_id>/", views.profile, name="specialist_public_profile"),
-    path("match/", views.match, name="match"),
-    path("match/choose/<uuid:specialist_id>/", views.choose, name="match_choose"),
-    path("match/result/", views.match_result, name="match_result"),
+    path("specialists/", browse.browse, name="specialist_browse"),
+    path("specialists/<uuid:specialist_id>/", browse.profile, name="specialist_public_profile"),
+    path("match/", browse.match, name="match"),
+    path("match/choose/<uuid:specialist_id>/", browse.choose, name="match_choose"),
+    path("match/result/", browse.match_result, name="match_result"),
     path("programs/", programs.program_list, name="program_list"),
     path("programs/<uuid:program_id>/", programs.program_join, name="program_join"),
     path("programs/<uuid:program_id>/consent/", programs.program_consent, name="program_consent"),
@@ -28,8 +26,8 @@ patient_urlpatterns = [
 
 # /practice/
 practice_urlpatterns = [
-    path("listings/", views.practice_listings, name="practice_listings"),
-    path("listings/<uuid:listing_id>/preview/", views.practice_preview, name="practice_preview"),
+    path("listings/", practice.practice_listings, name="practice_listings"),
+    path("listings/<uuid:listing_id>/preview/", practice.practice_preview, name="practice_preview"),
     path("supervision/", leads.supervision_home, name="supervision_home"),
     path(
         "supervision/<uuid:supervision_id>/",
@@ -45,17 +43,17 @@ practice_urlpatterns = [
 
 # /staff/brands/<brand_slug>/
 staff_urlpatterns = [
-    path("listings/", views.staff_listings, name="staff_listings"),
-    path("listings/add/", views.staff_listing_add, name="staff_listing_add"),
-    path("listings/settings/", views.staff_matching_settings, name="staff_matching_settings"),
-    path("listings/assign/", views.staff_override, name="staff_care_override"),
+    path("listings/", staff.staff_listings, name="staff_listings"),
+    path("listings/add/", staff.staff_listing_add, name="staff_listing_add"),
+    path("listings/settings/", staff.staff_matching_settings, name="staff_matching_settings"),
+    path("listings/assign/", staff.staff_override, name="staff_care_override"),
     path(
         "listings/<uuid:listing_id>/visibility/",
-        views.staff_listing_visibility,
+        staff.staff_listing_visibility,
         name="staff_listing_visibility",
     ),
     path(
-        "listings/<uuid:listing_id>/price/", views.staff_listing_price, name="staff_listing_price"
+        "listings/<uuid:listing_id>/price/", staff.staff_listing_price, name="staff_listing_price"
     ),
     path("programs/", programs.staff_programs, name="staff_programs"),
     path("programs/add/", programs.staff_program_add, name="staff_program_add"),

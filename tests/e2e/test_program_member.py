@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from hale.matching import actions
-from hale.matching.demo_programs import seed_demo_programs
+from hale.matching.programs.demo import seed_demo_programs
 from tests.e2e.test_discovery import _open
 
 

@@ -1,16 +1,14 @@
-"""Sponsored programs: scoped reads, eligibility, consent, covered sessions and the roster
+"""Programs: eligibility, consent, covered sessions, the staff back office and the roster
 upload. Every write goes through a function here (one transaction, an audit row)."""
 
 import csv
 import hmac
 import io
-import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +21,7 @@ from hale.matching.models import (
     ProgramRosterEntry,
     ProgramSessionUse,
 )
+from hale.matching.programs.access import current_membership, membership_for
 
 ROSTER_COLUMNS = ("email", "external_id")
 ROSTER_MAX_ROWS = 5000
@@ -42,87 +41,6 @@ def normalise_code(code: str) -> str:
 
 def normalise_domain(domain: str) -> str:
     return (domain or "").strip().lstrip("@").lower()
-
-
-# --- Reads ------------------------------------------------------------------------------------
-
-
-def staff_programs(brand) -> QuerySet[Program]:
-    return (
-        Program.objects.filter(brand=brand)
-        .select_related("organization")
-        .annotate(member_count=Count("memberships", distinct=True))
-        .order_by("name", "pk")
-    )
-
-
-def access_staff_program(brand, program_id: uuid.UUID) -> Program:
-    program = Program.objects.filter(brand=brand, uuid=program_id).first()
-    if program is None:
-        raise Http404
-    return program
-
-
-def access_open_program(brand, program_id: uuid.UUID) -> Program:
-    """A program on ``brand`` running today; 404 otherwise (including other brands')."""
-    if brand is None:
-        raise Http404
-    program = (
-        Program.objects.select_related("organization").filter(brand=brand, uuid=program_id).first()
-    )
-    if program is None or not program.is_active_on(timezone.localdate()):
-        raise Http404
-    return program
-
-
-def open_programs(brand) -> list[Program]:
-    today = timezone.localdate()
-    return [
-        p
-        for p in Program.objects.filter(brand=brand, is_active=True, organization__is_active=True)
-        .select_related("organization")
-        .order_by("name")
-        if p.is_active_on(today)
-    ]
-
-
-def membership_rows(program: Program) -> QuerySet[ProgramMembership]:
-    """Members with ``used`` annotated, in one query."""
-    return (
-        program.memberships.select_related("patient", "patient__user")
-        .annotate(used=Count("session_uses"))
-        .order_by("joined_at", "pk")
-    )
-
-
-def membership_for(program: Program, patient) -> ProgramMembership | None:
-    if patient is None:
-        return None
-    return ProgramMembership.objects.filter(program=program, patient=patient).first()
-
-
-def current_membership(patient) -> ProgramMembership | None:
-    """The patient's consented membership on a running program, the most recent first."""
-    if patient is None:
-        return None
-    today = timezone.localdate()
-    rows = (
-        ProgramMembership.objects.filter(patient=patient, consented_at__isnull=False)
-        .select_related("program__organization")
-        .annotate(used=Count("session_uses"))
-        .order_by("-joined_at", "-pk")
-    )
-    for membership in rows:
-        if membership.program.is_active_on(today) and membership.has_consented:
-            return membership
-    return None
-
-
-def sessions_left(membership: ProgramMembership) -> int:
-    used = getattr(membership, "used", None)
-    if used is None:
-        used = membership.session_uses.count()
-    return max(membership.program.covered_sessions - used, 0)
 
 
 # --- Eligibility and consent ------------------------------------------------------------------
@@ -257,16 +175,27 @@ def save_organization(*, brand, acting_user, name: str, organization=None) -> Or
     return organization
 
 
+def _set_active(thing, active: bool, *, brand, acting_user, verbs: tuple[str, str]) -> None:
+    """Switch ``is_active`` of the brand's organisation or program, audited with ``verbs``
+    (deactivated, reactivated)."""
+    if thing.brand_id != brand.pk:
+        raise Http404
+    type(thing).objects.filter(pk=thing.pk).update(is_active=active)
+    thing.is_active = active
+    audit.record(acting_user, verbs[1] if active else verbs[0], thing, brand=brand)
+
+
+ORGANIZATION_VERBS = ("matching.organization_deactivated", "matching.organization_reactivated")
+PROGRAM_VERBS = ("matching.program_deactivated", "matching.program_reactivated")
+
+
 @transaction.atomic
 def set_organization_active(*, brand, acting_user, organization, active: bool) -> Organization:
     """Deactivate (or reactivate) an organisation: its programs stop (or resume) for patients;
     nothing is deleted."""
-    if organization.brand_id != brand.pk:
-        raise Http404
-    Organization.objects.filter(pk=organization.pk).update(is_active=active)
-    organization.is_active = active
-    verb = "matching.organization_reactivated" if active else "matching.organization_deactivated"
-    audit.record(acting_user, verb, organization, brand=brand)
+    _set_active(
+        organization, active, brand=brand, acting_user=acting_user, verbs=ORGANIZATION_VERBS
+    )
     return organization
 
 
@@ -274,12 +203,7 @@ def set_organization_active(*, brand, acting_user, organization, active: bool) -
 def set_program_active(*, brand, acting_user, program, active: bool) -> Program:
     """Deactivate (or reactivate) a program: hidden from patients and its members' covered
     sessions paused while off; members, roster and history stay."""
-    if program.brand_id != brand.pk:
-        raise Http404
-    Program.objects.filter(pk=program.pk).update(is_active=active)
-    program.is_active = active
-    verb = "matching.program_reactivated" if active else "matching.program_deactivated"
-    audit.record(acting_user, verb, program, brand=brand)
+    _set_active(program, active, brand=brand, acting_user=acting_user, verbs=PROGRAM_VERBS)
     return program
 
 

@@ -1,3 +1,5 @@
+"""Brand staff edit the matching questionnaire."""
+
 from typing import cast
 
 from django import forms

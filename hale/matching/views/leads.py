@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from hale.matching import leads
-from hale.matching.actions import MatchingError
-from hale.matching.forms_leads import SupervisionForm
+from hale.matching.forms.leads import SupervisionForm
+from hale.matching.views.common import run_for_valid
 from hale.scheduling.access import own_specialist
 from hale.tenancy.access import access_staff_brand
 
@@ -89,19 +89,18 @@ def staff_leads(request: HttpRequest, brand_slug: str) -> HttpResponse:
 def staff_lead_add(request: HttpRequest, brand_slug: str) -> HttpResponse:
     brand = access_staff_brand(request.user, brand_slug)
     form = SupervisionForm(request.POST, queryset=leads.supervisable_specialists(brand))
-    if form.is_valid():
-        try:
-            leads.add_supervision(
-                brand=brand,
-                lead=form.cleaned_data["lead"],
-                supervisee=form.cleaned_data["supervisee"],
-                acting_user=request.user,
-            )
-        except MatchingError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            messages.success(request, _("The clinical lead is set."))
-            return redirect("staff_leads", brand.slug)
+    added = run_for_valid(
+        form,
+        lambda: leads.add_supervision(
+            brand=brand,
+            lead=form.cleaned_data["lead"],
+            supervisee=form.cleaned_data["supervisee"],
+            acting_user=request.user,
+        ),
+    )
+    if added:
+        messages.success(request, _("The clinical lead is set."))
+        return redirect("staff_leads", brand.slug)
     return _staff_page(request, brand, form=form, status=400)
 
 

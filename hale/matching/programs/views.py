@@ -7,23 +7,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hale.core.http import BrandRequest, client_ip
 from hale.core.markdown import render_markdown
-from hale.matching import access, actions, licences, programs, smart
+from hale.matching import access, actions, programs, smart
 from hale.matching import shortlist as shortlists
-from hale.matching.forms import MatchForm
-from hale.matching.forms_programs import (
+from hale.matching.forms.browse import MatchForm
+from hale.matching.models import CareRelationship, Organization, Program
+from hale.matching.programs.forms import (
     AccessCodeForm,
     ConsentForm,
     OrganizationForm,
     ProgramForm,
     RosterForm,
 )
-from hale.matching.models import CareRelationship, Organization, Program
+from hale.matching.views.common import choose_from_shortlist, current_candidates, no_match_message
 from hale.scheduling.access import patient_for
 from hale.tenancy.access import access_staff_brand
 
@@ -192,20 +192,9 @@ def program_match(request: BrandRequest, program_id: uuid.UUID) -> HttpResponse:
         ]
         shortlists.remember(request.session, brand, shortlist, flow=_flow(program))
     elif request.method == "POST" and form.is_valid():
-        answers = smart.answers_from(
-            form.cleaned_data,
-            time_zone=timezone.get_current_timezone_name(),
-            region=licences.brand_region(brand),
-        )
-        candidates = smart.rank(brand, answers)
-        if candidates:
-            actions.refresh_match_profiles(specialist_ids=[c.specialist.pk for c in candidates])
-            candidates = smart.rank(brand, answers)
+        candidates = current_candidates(brand, form.cleaned_data)
         if not candidates:
-            error = _(
-                "No specialist meets all your choices right now. Try another language or "
-                "specialisation, or contact us."
-            )
+            error = no_match_message()
         elif program.matching_mode == Program.Matching.SMART:
             try:
                 actions.start_care(
@@ -249,26 +238,16 @@ def program_choose(
         return early
     if program.matching_mode == Program.Matching.SMART:
         raise Http404
-    brand = request.brand
-    specialist = access.treatable_specialists(brand).filter(uuid=specialist_id).first()
-    # Only someone on the list shown, with the reasons the ranking gave.
-    if specialist is None:
-        raise Http404
-    reasons = shortlists.reasons_for(request.session, brand, specialist, flow=_flow(program))
-    if reasons is None:
-        raise Http404
-    try:
-        actions.start_care(
-            patient=patient,
-            specialist=specialist,
-            source=CareRelationship.Source.PROGRAM,
-            reasons=reasons,
-            acting_user=request.user,
-        )
-    except actions.MatchingError as exc:
-        messages.error(request, str(exc.message))
+    chosen = choose_from_shortlist(
+        request,
+        request.brand,
+        specialist_id,
+        patient=patient,
+        flow=_flow(program),
+        source=CareRelationship.Source.PROGRAM,
+    )
+    if not chosen:
         return redirect("program_match", program.uuid)
-    shortlists.forget(request.session)
     return redirect("program_book", program.uuid)
 
 
@@ -336,9 +315,7 @@ def staff_programs(request: HttpRequest, brand_slug: str) -> HttpResponse:
 def staff_organization(request: HttpRequest, brand_slug: str, org_id: uuid.UUID) -> HttpResponse:
     """Rename (or delete, when it has no programs) an organisation."""
     brand = access_staff_brand(request.user, brand_slug)
-    organization = Organization.objects.filter(brand=brand, uuid=org_id).first()
-    if organization is None:
-        raise Http404
+    organization = programs.access_staff_organization(brand, org_id)
     form = OrganizationForm(request.POST or None, initial={"name": organization.name})
     if request.method == "POST" and form.is_valid():
         try:
@@ -374,9 +351,7 @@ def staff_organization_active(
 ) -> HttpResponse:
     """Deactivate or reactivate an organisation (and so, for patients, all its programs)."""
     brand = access_staff_brand(request.user, brand_slug)
-    organization = Organization.objects.filter(brand=brand, uuid=org_id).first()
-    if organization is None:
-        raise Http404
+    organization = programs.access_staff_organization(brand, org_id)
     active = _posted_active(request)
     programs.set_organization_active(
         brand=brand, acting_user=request.user, organization=organization, active=active

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hale.matching import questionnaire
-from hale.matching.actions import MatchingError
-from hale.matching.forms_questionnaire import QuestionnaireForm
+from hale.matching.forms.questionnaire import QuestionnaireForm
+from hale.matching.views.common import run_for_valid
 from hale.tenancy.access import access_staff_brand
 
 
@@ -19,20 +19,19 @@ def staff_questionnaire(request: HttpRequest, brand_slug: str) -> HttpResponse:
     brand = access_staff_brand(request.user, brand_slug)
     definition = questionnaire.definition_for(brand)
     form = QuestionnaireForm(request.POST or None, definition=definition)
-    if request.method == "POST" and form.is_valid():
-        try:
-            questionnaire.save_questionnaire(
-                brand=brand,
-                questions=form.questions(),
-                concerns=form.cleaned_data["concerns_offered"],
-                region=form.cleaned_data["region"],
-                acting_user=request.user,
-            )
-        except MatchingError as exc:
-            form.add_error(None, str(exc.message))
-        else:
-            messages.success(request, _("The questionnaire is saved."))
-            return redirect("staff_questionnaire", brand.slug)
+    saved = request.method == "POST" and run_for_valid(
+        form,
+        lambda: questionnaire.save_questionnaire(
+            brand=brand,
+            questions=form.questions(),
+            concerns=form.cleaned_data["concerns_offered"],
+            region=form.cleaned_data["region"],
+            acting_user=request.user,
+        ),
+    )
+    if saved:
+        messages.success(request, _("The questionnaire is saved."))
+        return redirect("staff_questionnaire", brand.slug)
     return render(
         request,
         "matching/questionnaire/staff_questionnaire.html",

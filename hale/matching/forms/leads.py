@@ -1,3 +1,5 @@
+"""The staff pick a clinical lead and the specialist they supervise."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "hale.legal",
     "hale.scheduling",
     "hale.matching",
+    "hale.messaging",
     "hale.dashboards",
     "hale.demo",
 ]
@@ -193,6 +194,9 @@ DENIED_AUDIT_PER_MINUTE = env_int("DENIED_AUDIT_PER_MINUTE", 30)
 
 # Busy-time import from external calendars (hale.scheduling.busy_import). Private and
 # loopback addresses are refused unless DEBUG or tests allow them (never in production).
+# Secure messaging: email someone when a message waits unread this long (minutes).
+MESSAGE_UNREAD_EMAIL_MINUTES = env_int("MESSAGE_UNREAD_EMAIL_MINUTES", 30)
+
 ICS_IMPORT_ALLOW_PRIVATE = (DEBUG or TESTING) and env_bool("ICS_IMPORT_ALLOW_PRIVATE", True)
 ICS_IMPORT_TIMEOUT = env_int("ICS_IMPORT_TIMEOUT", 10)
 ICS_IMPORT_MAX_BYTES = env_int("ICS_IMPORT_MAX_BYTES", 2 * 1024 * 1024)

@@ -8,6 +8,7 @@ from hale.dashboards import views as dashboards
 from hale.helpcenter import urls as helpcenter
 from hale.legal import urls as legal
 from hale.matching import urls as matching
+from hale.messaging import urls as messaging
 from hale.scheduling import urls as scheduling
 from hale.urls_common import urlpatterns as common
 
@@ -16,6 +17,7 @@ urlpatterns = [
     *helpcenter.patient_urlpatterns,
     *scheduling.patient_urlpatterns,
     *matching.patient_urlpatterns,
+    *messaging.patient_urlpatterns,
     *accounts.patient_urlpatterns,
     *authn.patient_urlpatterns,
     *legal.patient_urlpatterns,

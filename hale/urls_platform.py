@@ -11,6 +11,7 @@ from hale.dashboards import views as dashboards
 from hale.helpcenter import urls as helpcenter
 from hale.legal import urls as legal
 from hale.matching import urls as matching
+from hale.messaging import urls as messaging
 from hale.notifications import urls as notifications
 from hale.scheduling import urls as scheduling
 from hale.specialists import urls as specialists
@@ -20,6 +21,7 @@ from hale.urls_common import urlpatterns as common
 practice_urlpatterns = [
     *scheduling.practice_urlpatterns,
     *matching.practice_urlpatterns,
+    *messaging.practice_urlpatterns,
     *specialists.practice_urlpatterns,
 ]
 
@@ -30,6 +32,7 @@ staff_urlpatterns = [
     *accounts.staff_urlpatterns,
     *notifications.staff_urlpatterns,
     *matching.staff_urlpatterns,
+    *messaging.staff_urlpatterns,
 ]
 
 urlpatterns = [

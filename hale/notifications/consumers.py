@@ -34,6 +34,10 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     group_name: str | None = None
     portal: str | None = None
     brand = None
+    state: dict
+
+    # The most browser messages one socket may send in a burst (typing notices).
+    MAX_RECEIVE = 4096
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -50,6 +54,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
                 return
             self.portal = PATIENT
         self.user = user
+        self.state = {}
         self.group_name = realtime.group_for_user(user.pk)
         await self.channel_layer.group_add(self.group_name, self.channel_name)
         await self.accept()
@@ -58,14 +63,31 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             user, brand=self.brand, portal=self.portal
         )
         await self.send_json({"type": realtime.COUNT, "unread": count})
+        for handler in realtime.connect_handlers:
+            payload = await handler(self)
+            if payload is not None:
+                await self.send_json(payload)
 
     async def disconnect(self, code) -> None:
         if self.group_name:
             await self.channel_layer.group_discard(self.group_name, self.channel_name)
 
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        # Small JSON only; anything else (binary, oversized, not JSON) is dropped.
+        if text_data is None or len(text_data) > self.MAX_RECEIVE:
+            return
+        try:
+            await super().receive(text_data=text_data, **kwargs)
+        except ValueError:
+            return
+
     async def receive_json(self, content, **kwargs) -> None:
-        # The socket is push-only; anything the browser sends is ignored.
-        return
+        # Only message types a higher app registered are handled; the rest is ignored.
+        if not isinstance(content, dict) or self.user is None:
+            return
+        handler = realtime.receivers.get(str(content.get("type", "")))
+        if handler is not None:
+            await handler(self, content)
 
     def _ours(self, event: dict) -> bool:
         if event.get("portal") != self.portal:
@@ -84,6 +106,10 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
                     "uuid": event.get("uuid", ""),
                 }
             )
+
+    async def relay_event(self, event: dict) -> None:
+        if self._ours(event) and isinstance(event.get("payload"), dict):
+            await self.send_json(event["payload"])
 
     async def notification_count(self, event: dict) -> None:
         if self._ours(event):

@@ -121,6 +121,7 @@ class BrandSettingsForm(forms.ModelForm):
             "default_language",
             "default_time_zone",
             "support_email",
+            "messaging_policy",
             "signin_methods",
             "require_mfa_for_staff",
             "require_mfa_for_specialists",
@@ -133,6 +134,7 @@ class BrandSettingsForm(forms.ModelForm):
             "colour_background": ColourInput(),
             "colour_text": ColourInput(),
             "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+            "messaging_policy": forms.RadioSelect,
         }
 
     def clean_signin_methods(self):

@@ -60,6 +60,12 @@ class Brand(models.Model):
         SPECIALIST = "specialist", _("Specialist sets the price")
         BRAND = "brand", _("Brand-fixed price")
 
+    class MessagingPolicy(models.TextChoices):
+        REPLY_ONLY = "reply_only", _("Patients reply only (closes 48 hours after our last message)")
+        NEVER_INITIATE = "never_initiate", _("Patients never start a conversation")
+        ASSIGNED_ONLY = "assigned_only", _("Staff and specialists message assigned patients only")
+        ALL_CLIENTS = "all_clients", _("Anyone in a care relationship may start one")
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(unique=True)
     name = models.CharField(_("name"), max_length=120)
@@ -88,6 +94,13 @@ class Brand(models.Model):
         _("pricing mode"), max_length=16, choices=Pricing.choices, default=Pricing.SPECIALIST
     )
     support_email = models.EmailField(_("support email"), blank=True)
+    messaging_policy = models.CharField(
+        _("messaging policy"),
+        max_length=16,
+        choices=MessagingPolicy.choices,
+        default=MessagingPolicy.REPLY_ONLY,
+        help_text=_("Who may start a conversation in secure messaging, and who may answer."),
+    )
     features = models.JSONField(
         _("features"),
         default=list,

@@ -1,5 +1,10 @@
 // Hale notification bell: live unread count over a WebSocket, polling when the socket fails.
 // Markup: hale/templates/notifications/bell.html. No inline scripts or handlers (strict CSP).
+//
+// The page's one socket is shared: every event it receives is also dispatched on document as
+// "hale:socket" (detail: the event), its state as "hale:socket-state" (detail: {open}), and a
+// "hale:socket-send" event sends its detail as JSON while the socket is open (messaging uses
+// these for live messages and "typing…"). window.haleSocketOpen says whether it is open now.
 
 const POLL_MS = 30_000;
 const MAX_BACKOFF_MS = 60_000;
@@ -97,9 +102,23 @@ function startPolling(bell, ui) {
 function connect(bell, ui, polling) {
   if (!("WebSocket" in window) || !bell.dataset.socketPath) {
     polling.start();
+    window.haleSocketOpen = false;
+    document.dispatchEvent(new CustomEvent("hale:socket-state", { detail: { open: false } }));
     return;
   }
   let attempt = 0;
+  let current = null;
+
+  function setState(open) {
+    window.haleSocketOpen = open;
+    document.dispatchEvent(new CustomEvent("hale:socket-state", { detail: { open } }));
+  }
+
+  document.addEventListener("hale:socket-send", (event) => {
+    if (current && current.readyState === WebSocket.OPEN) {
+      current.send(JSON.stringify(event.detail));
+    }
+  });
 
   function open() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
@@ -108,11 +127,14 @@ function connect(bell, ui, polling) {
       socket = new WebSocket(`${scheme}//${location.host}${bell.dataset.socketPath}`);
     } catch {
       polling.start();
+      setState(false);
       return;
     }
     socket.addEventListener("open", () => {
       attempt = 0;
       polling.stop();
+      current = socket;
+      setState(true);
     });
     socket.addEventListener("message", (event) => {
       let data;
@@ -123,8 +145,11 @@ function connect(bell, ui, polling) {
       }
       if (typeof data.unread === "number") ui.setCount(data.unread);
       if (data.type === "notification.created") announce(data);
+      document.dispatchEvent(new CustomEvent("hale:socket", { detail: data }));
     });
     socket.addEventListener("close", (event) => {
+      if (current === socket) current = null;
+      setState(false);
       if (FATAL_CLOSE_CODES.has(event.code)) {
         polling.halt();
         return;

@@ -1,0 +1,1 @@
+"""Messaging views, one module per portal over the shared pages in ``common``."""

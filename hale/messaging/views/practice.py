@@ -1,0 +1,133 @@
+"""Messages in the specialist portal (platform host, /practice/messages/), with the patient
+sidebar beside each conversation."""
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from hale.legal.access import consent_status_for
+from hale.matching.models import CareRelationship
+from hale.messaging import access
+from hale.messaging.models import Conversation, Side
+from hale.messaging.policy import Policy
+from hale.messaging.views import common
+from hale.scheduling.access import specialist_appointments
+
+PORTAL = common.Portal(
+    side=Side.SPECIALIST, base_template="specialist/base.html", prefix="practice_message"
+)
+
+
+def _viewer(request: HttpRequest) -> access.Viewer:
+    if getattr(request, "brand", None) is not None:
+        raise Http404
+    return access.specialist_viewer(request.user)
+
+
+@login_required
+@require_safe
+def inbox(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    can_start = access.specialist_patients(viewer.specialist, active_only=False).exists()
+    return common.inbox(request, PORTAL, viewer, can_start=can_start)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    patients = list(access.specialist_patients(viewer.specialist, active_only=False))
+    recipients = [
+        (str(p.uuid), f"{p.full_name or p.email} · {p.brand.name}") for p in patients
+    ]
+
+    def resolve(value: str):
+        patient = next((p for p in patients if str(p.uuid) == value), None)
+        if patient is None:
+            raise Http404
+        return patient, viewer.specialist
+
+    wanted = request.GET.get("patient", "")
+    return common.start(
+        request,
+        PORTAL,
+        viewer,
+        recipients=recipients,
+        resolve=resolve,
+        initial={"to": wanted} if wanted else None,
+    )
+
+
+def sidebar(conversation: Conversation, specialist) -> dict:
+    """What the specialist sees beside the chat: next session, consents, care, links."""
+    patient = conversation.patient
+    upcoming = (
+        specialist_appointments(specialist)
+        .filter(patient=patient)
+        .upcoming()
+        .order_by("start")
+        .first()
+    )
+    care = (
+        CareRelationship.objects.filter(patient=patient, specialist=specialist)
+        .order_by("-started_at")
+        .first()
+    )
+    consent = consent_status_for(patient.user, conversation.brand) if patient.user_id else None
+    return {
+        "patient": patient,
+        "next_appointment": upcoming,
+        "care": care,
+        "consent_pending": None if consent is None else consent.needs_consent,
+        "propose_url": reverse("schedule_propose") + f"?patient={patient.uuid}",
+        "requests_url": reverse("schedule_requests"),
+        "policy_label": Policy(conversation.brand.messaging_policy).label,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def thread(request: HttpRequest, conversation_id: uuid.UUID) -> HttpResponse:
+    viewer = _viewer(request)
+    conversation = access.access_conversation(viewer, conversation_id)
+    return common.thread(
+        request, PORTAL, viewer, conversation, sidebar=sidebar(conversation, viewer.specialist)
+    )
+
+
+@login_required
+@require_safe
+def updates(request: HttpRequest, conversation_id: uuid.UUID) -> HttpResponse:
+    viewer = _viewer(request)
+    return common.updates(request, PORTAL, viewer, access.access_conversation(viewer, conversation_id))
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, conversation_id: uuid.UUID, message_id: uuid.UUID) -> HttpResponse:
+    viewer = _viewer(request)
+    conversation = access.access_conversation(viewer, conversation_id)
+    return common.delete(request, PORTAL, viewer, conversation, message_id)
+
+
+@login_required
+@require_safe
+def file(request: HttpRequest, attachment_id: uuid.UUID) -> HttpResponse:
+    return common.attachment(request, _viewer(request), attachment_id)
+
+
+@login_required
+@require_safe
+def unread(request: HttpRequest) -> JsonResponse:
+    """The platform header count: as a specialist and as staff (any platform user)."""
+    if getattr(request, "brand", None) is not None:
+        raise Http404
+    return JsonResponse(
+        {"messages_unread": access.platform_unread_total(request.user)},
+        headers={"Cache-Control": "no-store"},
+    )
+
+

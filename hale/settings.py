@@ -194,6 +194,9 @@ DENIED_AUDIT_PER_MINUTE = env_int("DENIED_AUDIT_PER_MINUTE", 30)
 
 # Busy-time import from external calendars (hale.scheduling.busy_import). Private and
 # loopback addresses are refused unless DEBUG or tests allow them (never in production).
+# An open WebSocket re-checks its session this often and closes once it is signed out.
+WEBSOCKET_RECHECK_SECONDS = env_int("WEBSOCKET_RECHECK_SECONDS", 5)
+
 # Secure messaging: email someone when a message waits unread this long (minutes).
 MESSAGE_UNREAD_EMAIL_MINUTES = env_int("MESSAGE_UNREAD_EMAIL_MINUTES", 30)
 

@@ -16,6 +16,7 @@ The page warns before the idle timeout (``static/js/session-timeout.js``).
 from __future__ import annotations
 
 import enum
+import logging
 import time
 import uuid
 from urllib.parse import urlencode
@@ -32,6 +33,8 @@ from hale.accounts import sessions
 from hale.accounts.models import UserSession
 from hale.tenancy.access import brand_for_host
 from hale.tenancy.middleware import PLATFORM, is_platform_host
+
+logger = logging.getLogger(__name__)
 
 BACKGROUND_HEADER = "X-Hale-Background"
 # Views that poll in the background: they never count as activity.
@@ -176,7 +179,13 @@ class WebSocketSessionGuard:
     """Channels middleware: a WebSocket of a session that is idle, too old or ended connects
     as an anonymous user (consumers then refuse it). Wrap it inside ``AuthMiddlewareStack``:
     ``AuthMiddlewareStack(WebSocketSessionGuard(URLRouter(...)))``. Connecting does not count
-    as activity."""
+    as activity.
+
+    An open socket is checked again every ``WEBSOCKET_RECHECK_SECONDS``: once its session is
+    signed out, ended elsewhere, idle or too old, or the account is disabled, the server
+    closes it (code 4401), so no socket outlives the right to it by more than a few seconds.
+    This holds for every consumer routed through ``hale.asgi``.
+    """
 
     def __init__(self, inner):
         self.inner = inner
@@ -190,7 +199,63 @@ class WebSocketSessionGuard:
             allowed = await database_sync_to_async(_socket_allowed)(session, user, scope)
             if not allowed:
                 scope = dict(scope, user=AnonymousUser())
-        return await self.inner(scope, receive, send)
+                user = scope["user"]
+        if scope.get("type") != "websocket" or user is None or not user.is_authenticated:
+            return await self.inner(scope, receive, send)
+        return await _watched(self.inner, scope, receive, send, session.session_key, user)
+
+
+async def _watched(inner, scope, receive, send, session_key, user):
+    import asyncio
+
+    from channels.db import database_sync_to_async
+    from django.conf import settings
+
+    still_allowed = database_sync_to_async(_socket_still_allowed)
+    watcher: asyncio.Task | None = None
+
+    async def watch():
+        while True:
+            await asyncio.sleep(settings.WEBSOCKET_RECHECK_SECONDS)
+            try:
+                ok = await still_allowed(session_key, user.pk, scope)
+            except Exception:  # the database is away for a moment: try again next time
+                logger.warning("Could not re-check a WebSocket's session", exc_info=True)
+                continue
+            if not ok:
+                await send({"type": "websocket.close", "code": SOCKET_SIGNED_OUT})
+                return
+
+    async def guarded_send(message):
+        nonlocal watcher
+        if message.get("type") == "websocket.accept" and watcher is None:
+            watcher = asyncio.ensure_future(watch())
+        await send(message)
+
+    try:
+        return await inner(scope, receive, guarded_send)
+    finally:
+        if watcher is not None:
+            watcher.cancel()
+
+
+SOCKET_SIGNED_OUT = 4401
+
+
+def _socket_still_allowed(session_key: str | None, user_id: int, scope) -> bool:
+    """Re-read the session from its store and the account from the database."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    if not session_key:
+        return False
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+    if str(store.get("_auth_user_id", "")) != str(user_id):
+        return False  # signed out: the session is gone or belongs to nobody now
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    return user is not None and _socket_allowed(store, user, scope)
 
 
 def _socket_allowed(session, user, scope) -> bool:

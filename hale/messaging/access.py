@@ -10,6 +10,7 @@ when it was written from the other side after they last read the conversation.
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -32,18 +33,17 @@ INBOX_PAGE = 50
 class Viewer:
     """Who is looking, from which side; ``brand`` for staff and patients."""
 
-    user: object
+    # Any: a User, and the patient or specialist record of the side (set for that side).
+    user: Any
     side: str
-    brand: Brand | None = None
-    patient: Patient | None = None
-    specialist: Specialist | None = None
+    brand: Any = None
+    patient: Any = None
+    specialist: Any = None
 
 
 def _last_read(user) -> Subquery:
     return Subquery(
-        ReadState.objects.filter(conversation=OuterRef("pk"), user=user).values("last_read_at")[
-            :1
-        ]
+        ReadState.objects.filter(conversation=OuterRef("pk"), user=user).values("last_read_at")[:1]
     )
 
 
@@ -129,7 +129,7 @@ def inbox(viewer: Viewer, *, unread_only: bool = False) -> QuerySet[Conversation
         viewer,
     )
     if unread_only:
-        qs = qs.filter(unread__gt=0)
+        qs = qs.filter(unread__gt=0)  # type: ignore[misc]  # an annotation
     return qs
 
 
@@ -176,8 +176,10 @@ def messages_of(conversation: Conversation, *, query: str = "") -> QuerySet[Mess
 
 def read_by_others(conversation: Conversation, viewer: Viewer) -> dt.datetime | None:
     """When the other side last read the conversation (for "Seen 14:02")."""
-    other = Q(user=conversation.patient.user_id) if viewer.side != Side.PATIENT else ~Q(
-        user=conversation.patient.user_id
+    other = (
+        Q(user=conversation.patient.user_id)
+        if viewer.side != Side.PATIENT
+        else ~Q(user=conversation.patient.user_id)
     )
     state = (
         ReadState.objects.filter(other, conversation=conversation, last_read_at__isnull=False)
@@ -221,7 +223,7 @@ def platform_unread_total(user) -> int:
 
 
 def care_status(patient: Patient, specialist: Specialist) -> str:
-    """"active", "ended" or "" for the patient's care with ``specialist`` on their brand."""
+    """ "active", "ended" or "" for the patient's care with ``specialist`` on their brand."""
     statuses = set(
         CareRelationship.objects.filter(
             patient=patient, specialist=specialist, brand_id=patient.brand_id
@@ -260,9 +262,9 @@ def specialist_patients(specialist: Specialist, *, active_only: bool) -> QuerySe
 
 
 def access_specialist_patient(specialist: Specialist, patient_id, *, active_only: bool) -> Patient:
-    patient = specialist_patients(specialist, active_only=active_only).filter(
-        uuid=patient_id
-    ).first()
+    patient = (
+        specialist_patients(specialist, active_only=active_only).filter(uuid=patient_id).first()
+    )
     if patient is None:
         raise Denied(Patient, patient_id)
     return patient
@@ -281,15 +283,18 @@ def access_brand_patient(brand: Brand, patient_id) -> Patient:
 
 def brand_staff_users(brand: Brand) -> QuerySet:
     """People who read the brand's shared inbox."""
-    return get_user_model().objects.filter(
-        brand_memberships__brand=brand, is_active=True
-    ).distinct()
+    return (
+        get_user_model().objects.filter(brand_memberships__brand=brand, is_active=True).distinct()
+    )
 
 
 def is_brand_admin(user, brand: Brand) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or BrandMembership.objects.filter(
-        brand=brand, user=user, role=BrandMembership.Role.ADMIN
-    ).exists()
+    return (
+        bool(getattr(user, "is_superuser", False))
+        or BrandMembership.objects.filter(
+            brand=brand, user=user, role=BrandMembership.Role.ADMIN
+        ).exists()
+    )
 
 
 def now() -> dt.datetime:

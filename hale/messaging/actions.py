@@ -29,8 +29,9 @@ MAX_ATTACHMENTS = 5
 
 
 def _facts(conversation: Conversation, viewer: access.Viewer) -> policy.Facts:
-    staff_inbox = conversation.specialist_id is None
-    care = "" if staff_inbox else access.care_status(conversation.patient, conversation.specialist)
+    specialist = conversation.specialist
+    staff_inbox = specialist is None
+    care = "" if specialist is None else access.care_status(conversation.patient, specialist)
     return policy.Facts(
         policy=conversation.brand.messaging_policy,
         side=viewer.side,
@@ -40,7 +41,9 @@ def _facts(conversation: Conversation, viewer: access.Viewer) -> policy.Facts:
     )
 
 
-def send_decision(conversation: Conversation, viewer: access.Viewer, *, now=None) -> policy.Decision:
+def send_decision(
+    conversation: Conversation, viewer: access.Viewer, *, now=None
+) -> policy.Decision:
     """What the policy says about ``viewer`` writing in ``conversation`` now (start or reply)."""
     facts = _facts(conversation, viewer)
     if conversation.last_message_at is None:
@@ -71,15 +74,13 @@ def _find(patient: Patient, specialist: Specialist | None) -> Conversation | Non
 
 def _locked(conversation_id: int) -> Conversation:
     return (
-        Conversation.objects.select_for_update()
+        Conversation.objects.select_for_update(of=("self",))
         .select_related("brand", "patient", "patient__user", "specialist", "specialist__user")
         .get(pk=conversation_id)
     )
 
 
-def conversation_for(
-    *, patient: Patient, specialist: Specialist | None, side: str
-) -> Conversation:
+def conversation_for(*, patient: Patient, specialist: Specialist | None, side: str) -> Conversation:
     """The one conversation of ``patient`` with ``specialist`` (None: the clinic's staff),
     created empty if there is none yet (a concurrent creator wins, we read theirs)."""
     existing = _find(patient, specialist)
@@ -125,9 +126,10 @@ def send_message(
     """Write ``body`` (and the already stored ``attachments``) into ``conversation`` as
     ``viewer``. Refused with ``MessagingError`` when the policy says no; the caller then
     deletes the uploads it stored (``delete_uploads``), so nothing is kept."""
-    now = now or timezone.now()
     body = _clean_body(body, attachments)
     conversation = _locked(conversation.pk)
+    # Taken once the lock is held, so messages and stamps follow the order writers got in.
+    now = now or timezone.now()
     first = conversation.last_message_at is None
     facts = _facts(conversation, viewer)
     decision = policy.can_start(facts) if first else policy.can_send(facts, conversation, now=now)
@@ -146,7 +148,7 @@ def send_message(
     Attachment.objects.bulk_create(Attachment(message=message, upload=u) for u in attachments)
 
     fields = ["last_message_at"]
-    conversation.last_message_at = now
+    conversation.last_message_at = max(filter(None, [conversation.last_message_at, now]))
     if first:
         conversation.started_by_side = viewer.side
         fields.append("started_by_side")
@@ -181,7 +183,7 @@ def send_message(
 def delete_message(*, message: Message, viewer: access.Viewer) -> Message:
     """The sender removes their own message: text and files go, a tombstone stays."""
     message = (
-        Message.objects.select_for_update()
+        Message.objects.select_for_update(of=("self",))
         .select_related("conversation__brand")
         .get(pk=message.pk)
     )
@@ -218,22 +220,25 @@ def mark_read(*, conversation: Conversation, viewer: access.Viewer) -> bool:
     (for "Seen") when something changed. Staff reads are audited."""
     with transaction.atomic():
         latest = (
-            conversation.messages.order_by("-created_at").values_list("created_at", flat=True).first()
+            conversation.messages.order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
         )
         changed = latest is not None and _mark_read(conversation, viewer.user, latest)
         if viewer.side == Side.STAFF:
-            audit.record(viewer.user, "conversation.read_by_staff", conversation, brand=conversation.brand)
-    if changed:
+            audit.record(
+                viewer.user, "conversation.read_by_staff", conversation, brand=conversation.brand
+            )
+    if changed and latest is not None:
         from hale.messaging import delivery
 
-        transaction.on_commit(lambda: delivery.after_read(conversation, viewer, latest))
+        seen_at = latest
+        transaction.on_commit(lambda: delivery.after_read(conversation, viewer, seen_at))
     return changed
 
 
 @transaction.atomic
-def assign_conversation(
-    *, brand, patient: Patient, assignee, acting_user
-) -> Conversation:
+def assign_conversation(*, brand, patient: Patient, assignee, acting_user) -> Conversation:
     """A brand admin assigns a patient's clinic conversation to a staff member (or nobody)."""
     if not access.is_brand_admin(acting_user, brand):
         raise MessagingError(_("Only a brand admin can assign patients."), code="admin")

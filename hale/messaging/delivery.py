@@ -8,6 +8,7 @@ idempotent under a row lock (``ReadState.emailed``), so a retried task sends not
 
 import datetime as dt
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -28,15 +29,15 @@ logger = logging.getLogger(__name__)
 
 def team_users(conversation: Conversation) -> list:
     """The care team's people in ``conversation``: the specialist, or the brand's staff."""
-    if conversation.specialist_id is not None:
+    if conversation.specialist is not None:
         user = conversation.specialist.user
         return [user] if user.is_active else []
     return list(access.brand_staff_users(conversation.brand))
 
 
-def recipients(conversation: Conversation, side: str) -> list[tuple[object, str]]:
+def recipients(conversation: Conversation, side: str) -> list[tuple[Any, str]]:
     """(user, side) of everyone who should hear of a message written from ``side``."""
-    people: list[tuple[object, str]] = []
+    people: list[tuple[Any, str]] = []
     patient_user = conversation.patient.user
     team_side = Side.SPECIALIST if conversation.specialist_id else Side.STAFF
     if side != Side.PATIENT and patient_user is not None and patient_user.is_active:
@@ -54,7 +55,7 @@ def notified(conversation: Conversation, side: str) -> list:
         return [user] if user is not None and user.is_active else []
     if conversation.specialist_id is None and conversation.assigned_to_id is not None:
         assigned = conversation.assigned_to
-        return [assigned] if assigned.is_active else []
+        return [assigned] if assigned is not None and assigned.is_active else []
     return team_users(conversation)
 
 
@@ -132,8 +133,10 @@ def after_send(message: Message) -> None:
     }
     transaction.on_commit(lambda: _push(conversation, people, payload, with_count=True))
     for user in fresh:
-        recipient_side = Side.PATIENT if user.pk == conversation.patient.user_id else (
-            Side.SPECIALIST if conversation.specialist_id else Side.STAFF
+        recipient_side = (
+            Side.PATIENT
+            if user.pk == conversation.patient.user_id
+            else (Side.SPECIALIST if conversation.specialist_id else Side.STAFF)
         )
         notify(
             user=user,
@@ -206,7 +209,9 @@ def unread_for_socket(*, user, portal: str, brand) -> int | None:
 
 def relay_typing(*, user, portal: str, brand, conversation_id: str) -> None:
     """Forward "typing…" to the other side if ``user`` takes part in the conversation."""
-    conversation = participant_conversation(user, portal=portal, brand=brand, conversation_id=conversation_id)
+    conversation = participant_conversation(
+        user, portal=portal, brand=brand, conversation_id=conversation_id
+    )
     if conversation is None:
         return
     conversation, side = conversation
@@ -244,7 +249,7 @@ def participant_conversation(user, *, portal: str, brand, conversation_id: str):
             and conversation.patient.user_id == user.pk
         )
         return (conversation, Side.PATIENT) if ok else None
-    if conversation.specialist_id and conversation.specialist.user_id == user.pk:
+    if conversation.specialist is not None and conversation.specialist.user_id == user.pk:
         return conversation, Side.SPECIALIST
     if conversation.specialist_id is None and (
         access.brand_staff_users(conversation.brand).filter(pk=user.pk).exists()
@@ -321,4 +326,3 @@ def send_unread_emails(*, now: dt.datetime | None = None) -> int:
             )
             told += 1
     return told
-

@@ -1,6 +1,8 @@
 """Forms of secure messaging: write a message (text and files), start a conversation, search
 a conversation, assign a patient to a staff member."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -38,11 +40,11 @@ class MessageForm(forms.Form):
         max_length=MAX_BODY,
         widget=forms.Textarea(attrs={"rows": 3, "data-message-body": ""}),
     )
-    files = MultipleFileField(label=_("Attach files"), required=False)
+    attachments = MultipleFileField(label=_("Attach files"), required=False)
 
     def clean(self):
         data = super().clean()
-        if not (data.get("body") or "").strip() and not data.get("files"):
+        if not (data.get("body") or "").strip() and not data.get("attachments"):
             raise forms.ValidationError(_("Write a message or attach a file."))
         return data
 
@@ -53,11 +55,11 @@ class StartForm(MessageForm):
 
     to = forms.ChoiceField(label=_("To"))
 
-    field_order = ["to", "body", "files"]
+    field_order = ["to", "body", "attachments"]
 
     def __init__(self, *args, recipients: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = recipients
+        cast(forms.ChoiceField, self.fields["to"]).choices = recipients
 
 
 class SearchForm(forms.Form):
@@ -69,4 +71,4 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, staff: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [("", _("Nobody"))] + staff
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [("", _("Nobody")), *staff]

@@ -152,3 +152,6 @@ class ReadState(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["conversation", "user"], name="one_read_state")
         ]
+
+    def __str__(self) -> str:
+        return f"Read state {self.conversation_id}/{self.user_id}"

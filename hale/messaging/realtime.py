@@ -43,18 +43,21 @@ async def on_typing(consumer, content: dict) -> None:
     from hale.messaging import delivery
 
     await database_sync_to_async(delivery.relay_typing)(
-        user=consumer.user, portal=consumer.portal, brand=consumer.brand, conversation_id=conversation_id
+        user=consumer.user,
+        portal=consumer.portal,
+        brand=consumer.brand,
+        conversation_id=conversation_id,
     )
 
 
 async def on_connect(consumer) -> dict | None:
-    """The unread message count for the header, sent when the socket opens."""
+    """The unread message count for the header, added to the socket's first message."""
     from hale.messaging import delivery
 
     total = await database_sync_to_async(delivery.unread_for_socket)(
         user=consumer.user, portal=consumer.portal, brand=consumer.brand
     )
-    return None if total is None else {"type": COUNT, "messages_unread": total}
+    return None if total is None else {"messages_unread": total}
 
 
 def connect() -> None:

@@ -39,7 +39,5 @@ practice_urlpatterns = [
 # /staff/brands/<brand_slug>/
 staff_urlpatterns = [
     *_pages(staff, "staff_message"),
-    path(
-        "messages/<uuid:conversation_id>/assign/", staff.assign, name="staff_message_assign"
-    ),
+    path("messages/<uuid:conversation_id>/assign/", staff.assign, name="staff_message_assign"),
 ]

@@ -62,11 +62,11 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         count = await database_sync_to_async(unread_count)(
             user, brand=self.brand, portal=self.portal
         )
-        await self.send_json({"type": realtime.COUNT, "unread": count})
+        initial = {"type": realtime.COUNT, "unread": count}
         for handler in realtime.connect_handlers:
-            payload = await handler(self)
-            if payload is not None:
-                await self.send_json(payload)
+            # Higher apps add their own starting figures (messaging: unread messages).
+            initial.update(await handler(self) or {})
+        await self.send_json(initial)
 
     async def disconnect(self, code) -> None:
         if self.group_name:

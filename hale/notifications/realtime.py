@@ -6,8 +6,8 @@ undo or break the change that caused the event, and the bell falls back to polli
 
 The socket is shared by higher apps (messaging) without this app knowing them: ``relay``
 sends any payload to a user's pages of one portal, ``on_receive`` registers a handler for a
-message type the browser sends, and ``on_connect`` one that adds a payload when a socket
-opens (an initial count). Handlers are async and get the consumer (``user``, ``portal``,
+message type the browser sends, and ``on_connect`` one that adds fields to the first message a
+socket sends (an initial count). Handlers are async and get the consumer (``user``, ``portal``,
 ``brand`` and a per-socket ``state`` dict).
 """
 

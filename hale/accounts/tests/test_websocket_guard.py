@@ -56,3 +56,69 @@ def test_an_idle_session_cannot_open_a_websocket(patient_a):
     session[sessions.ACTIVE_AT_KEY] = time.time() - 601
     session.save()
     assert not _connects(client.cookies["sessionid"].value)
+
+
+def _closed_after(cookie: str, change) -> int | None:
+    """Open a socket, make ``change``, and return the close code the server sends (None if
+    it stays open for three re-check periods)."""
+
+    async def scenario():
+        from channels.db import database_sync_to_async
+
+        communicator = WebsocketCommunicator(
+            APP,
+            "/ws/notifications/",
+            headers=[(b"host", b"calm.localhost"), (b"cookie", f"sessionid={cookie}".encode())],
+        )
+        connected, _ = await communicator.connect()
+        assert connected
+        await database_sync_to_async(change)()
+        quiet = 0.0
+        while quiet < 0.9:
+            if await communicator.receive_nothing(timeout=0.1):
+                quiet += 0.1
+                continue
+            output = await communicator.receive_output()
+            if output["type"] == "websocket.close":
+                return output.get("code")
+        await communicator.disconnect()
+        return None
+
+    return async_to_sync(scenario)()
+
+
+@override_settings(WEBSOCKET_RECHECK_SECONDS=0.2)
+def test_signing_out_closes_an_open_websocket(patient_a):
+    client = _signed_in(patient_a.user)
+    cookie = client.cookies["sessionid"].value
+    assert _closed_after(cookie, lambda: client.post("/accounts/logout/")) == 4401
+
+
+@override_settings(WEBSOCKET_RECHECK_SECONDS=0.2)
+def test_disabling_the_account_closes_an_open_websocket(patient_a):
+    client = _signed_in(patient_a.user)
+    user = patient_a.user
+
+    def disable():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+
+    assert _closed_after(client.cookies["sessionid"].value, disable) == 4401
+
+
+@override_settings(WEBSOCKET_RECHECK_SECONDS=0.2, SESSION_IDLE_TIMEOUT=600)
+def test_a_session_going_idle_closes_its_open_websocket(patient_a):
+    client = _signed_in(patient_a.user)
+
+    def go_idle():
+        session = client.session
+        session[sessions.ACTIVE_AT_KEY] = time.time() - 601
+        session.save()
+
+    assert _closed_after(client.cookies["sessionid"].value, go_idle) == 4401
+
+
+@override_settings(WEBSOCKET_RECHECK_SECONDS=0.2)
+def test_a_socket_of_a_live_session_stays_open(patient_a):
+    client = _signed_in(patient_a.user)
+    assert _closed_after(client.cookies["sessionid"].value, lambda: None) is None

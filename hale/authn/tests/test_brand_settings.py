@@ -18,6 +18,7 @@ LOOK = [
     "default_language",
     "default_time_zone",
     "support_email",
+    "messaging_policy",
     "upload_max_mb",
 ]
 

@@ -43,7 +43,9 @@ def test_one_in_app_notification_per_unread_stretch(
 def test_an_unread_message_is_emailed_once_without_its_text(
     conversation, as_specialist, patient_a, mailoutbox, django_capture_on_commit_callbacks
 ):
-    actions.send_message(conversation=conversation, viewer=as_specialist, body="Your results are in")
+    actions.send_message(
+        conversation=conversation, viewer=as_specialist, body="Your results are in"
+    )
     assert delivery.send_unread_emails(now=timezone.now()) == 0  # not yet: within the delay
     with django_capture_on_commit_callbacks(execute=True):
         assert delivery.send_unread_emails(now=_later()) == 1
@@ -65,7 +67,9 @@ def test_read_in_time_means_no_email(conversation, as_specialist, as_patient):
     assert delivery.send_unread_emails(now=_later()) == 0
 
 
-def test_switched_off_means_no_email(conversation, as_specialist, patient_a, mailoutbox, django_capture_on_commit_callbacks):
+def test_switched_off_means_no_email(
+    conversation, as_specialist, patient_a, mailoutbox, django_capture_on_commit_callbacks
+):
     set_preference(user=patient_a.user, kind="message.unread", channel="email", enabled=False)
     actions.send_message(conversation=conversation, viewer=as_specialist, body="Hi")
     with django_capture_on_commit_callbacks(execute=True):
@@ -73,18 +77,27 @@ def test_switched_off_means_no_email(conversation, as_specialist, patient_a, mai
     assert mail.outbox == []
 
 
-def test_the_next_unread_stretch_is_emailed_again(conversation, as_specialist, as_patient, mailoutbox, django_capture_on_commit_callbacks):
+def test_the_next_unread_stretch_is_emailed_again(
+    conversation, as_specialist, as_patient, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         actions.send_message(conversation=conversation, viewer=as_specialist, body="One")
         delivery.send_unread_emails(now=_later())
         actions.mark_read(conversation=conversation, viewer=as_patient)
-        actions.send_message(conversation=conversation, viewer=as_specialist, body="Two", now=_later(40))
+        actions.send_message(
+            conversation=conversation, viewer=as_specialist, body="Two", now=_later(40)
+        )
         delivery.send_unread_emails(now=_later(80))
     assert len(mail.outbox) == 2
 
 
 def test_the_specialist_is_emailed_about_a_patient_message(
-    conversation, as_specialist, as_patient, specialist, mailoutbox, django_capture_on_commit_callbacks
+    conversation,
+    as_specialist,
+    as_patient,
+    specialist,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
 ):
     actions.send_message(conversation=conversation, viewer=as_specialist, body="Hello")
     actions.mark_read(conversation=conversation, viewer=as_patient)

@@ -35,9 +35,15 @@ def _setup(patient_a, specialist):
     from hale.matching.models import CareRelationship
 
     CareRelationship.objects.create(
-        patient=patient_a, specialist=specialist, brand=patient_a.brand, source="browse", started_at=timezone.now()
+        patient=patient_a,
+        specialist=specialist,
+        brand=patient_a.brand,
+        source="browse",
+        started_at=timezone.now(),
     )
-    conversation = actions.conversation_for(patient=patient_a, specialist=specialist, side=Side.SPECIALIST)
+    conversation = actions.conversation_for(
+        patient=patient_a, specialist=specialist, side=Side.SPECIALIST
+    )
     return conversation
 
 
@@ -49,7 +55,7 @@ def test_the_patient_receives_a_new_message_and_the_count_live(patient_a, specia
     async def scenario():
         socket = _socket(patient_a.user, "calm.localhost")
         assert (await socket.connect())[0]
-        counted = await _drain_until(socket, "messages.count")
+        counted = await _drain_until(socket, "notification.count")
         assert counted["messages_unread"] == 0
         await send(conversation=conversation, viewer=viewer, body="Hello Alice")
         event = await _drain_until(socket, "message.created")
@@ -70,7 +76,7 @@ def test_typing_reaches_the_other_side_only(patient_a, specialist, specialist_2)
         sam = _socket(specialist_2.user, "localhost")
         for s in (alice, dana, sam):
             assert (await s.connect())[0]
-            await _drain_until(s, "messages.count")
+            await _drain_until(s, "notification.count")
         await alice.send_json_to({"type": "message.typing", "conversation": str(conversation.uuid)})
         event = await _drain_until(dana, "message.typing")
         assert event == {
@@ -101,7 +107,7 @@ def test_the_count_on_connect_is_the_unread_total(patient_a, specialist):
     async def scenario():
         socket = _socket(patient_a.user, "calm.localhost")
         assert (await socket.connect())[0]
-        assert (await _drain_until(socket, "messages.count"))["messages_unread"] == 2
+        assert (await _drain_until(socket, "notification.count"))["messages_unread"] == 2
         await socket.disconnect()
 
     async_to_sync(scenario)()

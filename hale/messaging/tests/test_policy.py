@@ -77,7 +77,9 @@ def test_patient_reply_after_48_hours_of_silence(
     assert _try(conversation, as_patient, "Sorry, late") == expected
 
 
-def test_reply_only_is_open_just_before_48_hours(patient_a, specialist, care, as_patient, as_specialist):
+def test_reply_only_is_open_just_before_48_hours(
+    patient_a, specialist, care, as_patient, as_specialist
+):
     conversation = _specialist_conv(patient_a, specialist, Side.SPECIALIST)
     _try(conversation, as_specialist, now=timezone.now() - dt.timedelta(hours=47, minutes=59))
     assert _try(conversation, as_patient) == "sent"
@@ -102,7 +104,9 @@ def test_a_patient_reply_keeps_reply_only_open_and_the_team_reopens_it(
 
 
 @pytest.mark.parametrize("policy", POLICIES)
-def test_specialist_starts_with_a_patient_in_active_care(policy, patient_a, specialist, care, as_specialist):
+def test_specialist_starts_with_a_patient_in_active_care(
+    policy, patient_a, specialist, care, as_specialist
+):
     set_policy(patient_a.brand, policy)
     assert _try(_specialist_conv(patient_a, specialist, Side.SPECIALIST), as_specialist) == "sent"
 
@@ -123,9 +127,13 @@ def test_specialist_and_a_past_client(policy, expected, patient_a, specialist, c
 
 
 @pytest.mark.parametrize("policy", POLICIES)
-def test_specialist_without_any_care_relationship_is_refused(policy, patient_a, specialist, as_specialist):
+def test_specialist_without_any_care_relationship_is_refused(
+    policy, patient_a, specialist, as_specialist
+):
     set_policy(patient_a.brand, policy)
-    assert _try(_specialist_conv(patient_a, specialist, Side.SPECIALIST), as_specialist) == "refused"
+    assert (
+        _try(_specialist_conv(patient_a, specialist, Side.SPECIALIST), as_specialist) == "refused"
+    )
 
 
 @pytest.mark.parametrize("policy", POLICIES)
@@ -154,15 +162,19 @@ def test_staff_starting_with_a_patient(policy, expected, patient_a, as_staff):
     assert _try(conversation, as_staff) == expected
 
 
-def test_assigned_only_staff_write_once_an_admin_assigns_them(patient_a, brand_a, staff_a, as_staff):
-    from hale.tenancy.models import BrandMembership
+def test_assigned_only_staff_write_once_an_admin_assigns_them(
+    patient_a, brand_a, staff_a, as_staff
+):
     from conftest import make_user
+    from hale.tenancy.models import BrandMembership
 
     set_policy(brand_a, "assigned_only")
     admin = make_user("admin.a@example.com")
     BrandMembership.objects.create(brand=brand_a, user=admin, role=BrandMembership.Role.ADMIN)
     with pytest.raises(MessagingError):
-        actions.assign_conversation(brand=brand_a, patient=patient_a, assignee=staff_a, acting_user=staff_a)
+        actions.assign_conversation(
+            brand=brand_a, patient=patient_a, assignee=staff_a, acting_user=staff_a
+        )
     conversation = actions.assign_conversation(
         brand=brand_a, patient=patient_a, assignee=staff_a, acting_user=admin
     )

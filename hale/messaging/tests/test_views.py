@@ -24,8 +24,12 @@ NORTH = "northside.localhost"
 
 @pytest.fixture
 def thread(patient_a, specialist, care, as_specialist):
-    conversation = actions.conversation_for(patient=patient_a, specialist=specialist, side=Side.SPECIALIST)
-    actions.send_message(conversation=conversation, viewer=as_specialist, body="How are you feeling?")
+    conversation = actions.conversation_for(
+        patient=patient_a, specialist=specialist, side=Side.SPECIALIST
+    )
+    actions.send_message(
+        conversation=conversation, viewer=as_specialist, body="How are you feeling?"
+    )
     return conversation
 
 
@@ -70,7 +74,10 @@ def test_sending_by_fetch_answers_json_and_errors_are_translated(alice, thread):
     assert bad.status_code == 400
     assert bad.json()["errors"] == ["Write a message or attach a file."]
     spanish = alice.post(
-        f"/messages/{thread.uuid}/", {"body": ""}, HTTP_X_REQUESTED_WITH="fetch", HTTP_ACCEPT_LANGUAGE="es"
+        f"/messages/{thread.uuid}/",
+        {"body": ""},
+        HTTP_X_REQUESTED_WITH="fetch",
+        HTTP_ACCEPT_LANGUAGE="es",
     )
     assert spanish.status_code == 400
 
@@ -106,21 +113,30 @@ def test_another_patients_conversation_is_404_audited_and_unchanged(thread, pati
     assert denied.filter(object_id=str(thread.uuid)).exists()
 
 
-def test_a_patient_on_another_brand_host_does_not_see_the_conversation(thread, patient_a, client_for, brand_b):
+def test_a_patient_on_another_brand_host_does_not_see_the_conversation(
+    thread, patient_a, client_for, brand_b
+):
     # Alice's account on the Northside host has no patient record there.
     other = client_for(patient_a.user, NORTH)
     assert other.get(f"/messages/{thread.uuid}/").status_code == 404
 
 
-def test_another_specialist_and_other_staff_get_404(thread, specialist_2, staff_b, client_for, brand_a):
-    assert client_for(specialist_2.user).get(f"/practice/messages/{thread.uuid}/").status_code == 404
+def test_another_specialist_and_other_staff_get_404(
+    thread, specialist_2, staff_b, client_for, brand_a
+):
+    assert (
+        client_for(specialist_2.user).get(f"/practice/messages/{thread.uuid}/").status_code == 404
+    )
     staff = client_for(staff_b)
     assert staff.get(f"/staff/brands/{brand_a.slug}/messages/").status_code == 404
     assert staff.get(f"/staff/brands/northside/messages/{thread.uuid}/").status_code == 404
 
 
 def test_practice_pages_are_not_served_on_a_brand_host(thread, specialist, client_for):
-    assert client_for(specialist.user, CALM).get(f"/practice/messages/{thread.uuid}/").status_code == 404
+    assert (
+        client_for(specialist.user, CALM).get(f"/practice/messages/{thread.uuid}/").status_code
+        == 404
+    )
 
 
 def test_deleting_leaves_a_tombstone_and_only_the_sender_can(alice, dana, thread):
@@ -135,7 +151,9 @@ def test_deleting_leaves_a_tombstone_and_only_the_sender_can(alice, dana, thread
 
 
 def test_search_within_a_conversation(alice, thread, as_specialist):
-    actions.send_message(conversation=thread, viewer=as_specialist, body="Remember the breathing exercise")
+    actions.send_message(
+        conversation=thread, viewer=as_specialist, body="Remember the breathing exercise"
+    )
     page = alice.get(f"/messages/{thread.uuid}/", {"q": "breathing"})
     assert "Remember the breathing exercise" in page.text
     assert "How are you feeling?" not in page.text
@@ -165,32 +183,44 @@ def test_staff_shared_inbox_reads_are_audited(patient_a, staff_a, brand_a, clien
     staff = client_for(staff_a)
     inbox = staff.get(f"/staff/brands/{brand_a.slug}/messages/")
     assert "Invoice question" in inbox.text
-    assert staff.get(f"/staff/brands/{brand_a.slug}/messages/{conversation.uuid}/").status_code == 200
+    assert (
+        staff.get(f"/staff/brands/{brand_a.slug}/messages/{conversation.uuid}/").status_code == 200
+    )
     assert AuditEvent.objects.filter(
         action="conversation.read_by_staff", object_id=str(conversation.pk), actor=staff_a
     ).exists()
-    reply = staff.post(f"/staff/brands/{brand_a.slug}/messages/{conversation.uuid}/", {"body": "Sent again"})
+    reply = staff.post(
+        f"/staff/brands/{brand_a.slug}/messages/{conversation.uuid}/", {"body": "Sent again"}
+    )
     assert reply.status_code == 302
     conversation.refresh_from_db()
     assert conversation.assigned_to == staff_a  # the first to answer takes it
 
 
 def test_inbox_query_count_is_constant(dana, specialist, brand_a):
-    from hale.accounts.models import Patient
     from conftest import make_user
+    from hale.accounts.models import Patient
 
     def add(n):
         viewer = None
         for i in range(n):
             user = make_user(f"p{Patient.objects.count()}@example.com")
-            patient = Patient.objects.create(brand=brand_a, user=user, email=user.email, full_name=f"P {i}")
+            patient = Patient.objects.create(
+                brand=brand_a, user=user, email=user.email, full_name=f"P {i}"
+            )
             CareRelationship.objects.create(
-                patient=patient, specialist=specialist, brand=brand_a, source="browse", started_at=timezone.now()
+                patient=patient,
+                specialist=specialist,
+                brand=brand_a,
+                source="browse",
+                started_at=timezone.now(),
             )
             from hale.messaging import access
 
             viewer = viewer or access.specialist_viewer(specialist.user)
-            conv = actions.conversation_for(patient=patient, specialist=specialist, side=Side.SPECIALIST)
+            conv = actions.conversation_for(
+                patient=patient, specialist=specialist, side=Side.SPECIALIST
+            )
             actions.send_message(conversation=conv, viewer=viewer, body=f"Hello {i}")
 
     def count():
@@ -218,7 +248,12 @@ def test_an_image_attachment_previews_and_downloads_only_for_participants(
     alice, thread, files_allowed, patient_b, client_for
 ):
     picture = SimpleUploadedFile("rash.png", samples.png(), content_type="image/png")
-    assert alice.post(f"/messages/{thread.uuid}/", {"body": "Photo", "files": [picture]}).status_code == 302
+    assert (
+        alice.post(
+            f"/messages/{thread.uuid}/", {"body": "Photo", "attachments": [picture]}
+        ).status_code
+        == 302
+    )
     message = thread.messages.get(body="Photo")
     attachment = message.attachments.get()
     page = alice.get(f"/messages/{thread.uuid}/")
@@ -226,7 +261,10 @@ def test_an_image_attachment_previews_and_downloads_only_for_participants(
     shown = alice.get(f"/messages/files/{attachment.uuid}/")
     assert shown.status_code == 200 and shown["Content-Type"] == "image/png"
     assert b"".join(shown.streaming_content).startswith(b"\x89PNG")
-    assert client_for(patient_b.user, NORTH).get(f"/messages/files/{attachment.uuid}/").status_code == 404
+    assert (
+        client_for(patient_b.user, NORTH).get(f"/messages/files/{attachment.uuid}/").status_code
+        == 404
+    )
     # The specialist of the conversation can open it on the platform host.
     dana = client_for(thread.specialist.user)
     assert dana.get(f"/practice/messages/files/{attachment.uuid}/").status_code == 200
@@ -245,7 +283,7 @@ def test_bad_files_are_refused_and_nothing_is_stored(
 ):
     before = thread.messages.count()
     bad = SimpleUploadedFile(name, content, content_type="application/pdf")
-    response = alice.post(f"/messages/{thread.uuid}/", {"body": "see file", "files": [bad]})
+    response = alice.post(f"/messages/{thread.uuid}/", {"body": "see file", "attachments": [bad]})
     assert response.status_code == 400
     assert 'role="alert"' in response.text
     assert thread.messages.count() == before
@@ -253,11 +291,19 @@ def test_bad_files_are_refused_and_nothing_is_stored(
     assert stored_files() == []
 
 
-def test_an_oversized_file_is_refused_and_nothing_is_stored(alice, thread, files_allowed, stored_files):
+def test_an_oversized_file_is_refused_and_nothing_is_stored(
+    alice, thread, files_allowed, stored_files
+):
     files_allowed.upload_max_mb = 1
     files_allowed.save(update_fields=["upload_max_mb"])
-    big = SimpleUploadedFile("scan.pdf", samples.pdf(extra=b"0" * (1024 * 1024 + 10)), content_type="application/pdf")
-    response = alice.post(f"/messages/{thread.uuid}/", {"body": "big", "files": [big]}, HTTP_X_REQUESTED_WITH="fetch")
+    big = SimpleUploadedFile(
+        "scan.pdf", samples.pdf(extra=b"0" * (1024 * 1024 + 10)), content_type="application/pdf"
+    )
+    response = alice.post(
+        f"/messages/{thread.uuid}/",
+        {"body": "big", "attachments": [big]},
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
     assert response.status_code == 400
     assert "too large" in " ".join(response.json()["errors"])
     assert not Upload.objects.exists() and stored_files() == []
@@ -270,7 +316,9 @@ def test_a_good_file_then_a_bad_one_keeps_neither(
     good = SimpleUploadedFile("a.png", samples.png(), content_type="image/png")
     bad = SimpleUploadedFile("b.pdf", samples.windows_exe(), content_type="application/pdf")
     with django_capture_on_commit_callbacks(execute=True):
-        response = alice.post(f"/messages/{thread.uuid}/", {"body": "two", "files": [good, bad]})
+        response = alice.post(
+            f"/messages/{thread.uuid}/", {"body": "two", "attachments": [good, bad]}
+        )
     assert response.status_code == 400
     assert not Upload.objects.exists() and stored_files() == []
 
@@ -281,7 +329,7 @@ def test_a_policy_refusal_after_upload_keeps_no_file(
     CareRelationship.objects.filter(pk=care.pk).update(status=CareRelationship.Status.ENDED)
     good = SimpleUploadedFile("a.png", samples.png(), content_type="image/png")
     with django_capture_on_commit_callbacks(execute=True):
-        response = alice.post(f"/messages/{thread.uuid}/", {"body": "hi", "files": [good]})
+        response = alice.post(f"/messages/{thread.uuid}/", {"body": "hi", "attachments": [good]})
     assert response.status_code == 400
     assert not Upload.objects.exists() and stored_files() == []
 
@@ -290,7 +338,7 @@ def test_deleting_a_message_removes_its_files(
     alice, thread, files_allowed, stored_files, django_capture_on_commit_callbacks
 ):
     picture = SimpleUploadedFile("rash.png", samples.png(), content_type="image/png")
-    alice.post(f"/messages/{thread.uuid}/", {"body": "", "files": [picture]})
+    alice.post(f"/messages/{thread.uuid}/", {"body": "", "attachments": [picture]})
     message = thread.messages.get(sender_side=Side.PATIENT)
     attachment = message.attachments.get()
     assert stored_files() != []
@@ -302,11 +350,13 @@ def test_deleting_a_message_removes_its_files(
 
 @pytest.mark.service("clamd")
 @pytest.mark.django_db(transaction=True)
-def test_an_infected_attachment_is_refused(alice, thread, files_allowed, stored_files, settings, clamd_daemon):
+def test_an_infected_attachment_is_refused(
+    alice, thread, files_allowed, stored_files, settings, clamd_daemon
+):
     settings.CLAMD_SOCKET = clamd_daemon.socket_path
     settings.CLAMD_HOST = ""
     infected = SimpleUploadedFile("notes.txt", samples.EICAR, content_type="text/plain")
-    response = alice.post(f"/messages/{thread.uuid}/", {"body": "look", "files": [infected]})
+    response = alice.post(f"/messages/{thread.uuid}/", {"body": "look", "attachments": [infected]})
     assert response.status_code == 400
     assert "virus" in response.text.lower()
     assert not thread.messages.filter(body="look").exists()

@@ -3,6 +3,7 @@ delete, live updates) and attachment download. Each portal module says who the v
 which conversations they may open and which base template and URL names it uses."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -43,14 +44,16 @@ def _store(files, *, brand, user) -> list:
     stored = []
     try:
         for file in files:
-            stored.append(store_upload(file=file, policy=brand.upload_policy(), uploaded_by=user, brand=brand))
+            stored.append(
+                store_upload(file=file, policy=brand.upload_policy(), uploaded_by=user, brand=brand)
+            )
     except UploadRejected:
         delete_uploads(uploads=stored)
         raise
     return stored
 
 
-def _with_urls(portal: Portal, conversation: Conversation, items, viewer: access.Viewer):
+def _with_urls(portal: Portal, conversation: Conversation, items: list[Any], viewer: access.Viewer):
     for message in items:
         message.mine = message.sender_id == viewer.user.pk and message.sender_side == viewer.side
         message.own_side = message.sender_side == viewer.side or (
@@ -63,7 +66,9 @@ def _with_urls(portal: Portal, conversation: Conversation, items, viewer: access
 
 
 def thread_context(request, portal: Portal, viewer, conversation: Conversation, *, query=""):
-    items = list(access.messages_of(conversation, query=query).order_by("-created_at", "-pk")[:THREAD_LIMIT])
+    items: list[Any] = list(
+        access.messages_of(conversation, query=query).order_by("-created_at", "-pk")[:THREAD_LIMIT]
+    )
     items.reverse()
     _with_urls(portal, conversation, items, viewer)
     seen_at = access.read_by_others(conversation, viewer)
@@ -85,14 +90,20 @@ def thread_context(request, portal: Portal, viewer, conversation: Conversation, 
 
 def _other_name(conversation: Conversation, viewer) -> str:
     if viewer.side == Side.PATIENT:
-        if conversation.specialist_id:
+        if conversation.specialist is not None:
             return conversation.specialist.display_name
         return _("%(clinic)s team") % {"clinic": conversation.brand.name}
     return conversation.patient.full_name or conversation.patient.email
 
 
 def thread(
-    request: HttpRequest, portal: Portal, viewer, conversation: Conversation, *, sidebar=None, extra=None
+    request: HttpRequest,
+    portal: Portal,
+    viewer,
+    conversation: Conversation,
+    *,
+    sidebar=None,
+    extra=None,
 ) -> HttpResponse:
     form = MessageForm()
     status = 200
@@ -131,13 +142,18 @@ def _errors(form) -> list[str]:
 def send(request, portal: Portal, viewer, conversation: Conversation, form) -> HttpResponse | None:
     """Store the files, send the message; None (with the form carrying the error) if refused."""
     try:
-        uploads = _store(form.cleaned_data["files"], brand=conversation.brand, user=request.user)
+        uploads = _store(
+            form.cleaned_data["attachments"], brand=conversation.brand, user=request.user
+        )
     except UploadRejected as exc:
-        form.add_error("files", exc)
+        form.add_error("attachments", exc)
         return None
     try:
         actions.send_message(
-            conversation=conversation, viewer=viewer, body=form.cleaned_data["body"], attachments=uploads
+            conversation=conversation,
+            viewer=viewer,
+            body=form.cleaned_data["body"],
+            attachments=uploads,
         )
     except MessagingError as exc:
         delete_uploads(uploads=uploads)
@@ -148,11 +164,21 @@ def send(request, portal: Portal, viewer, conversation: Conversation, form) -> H
     return redirect(portal.url("thread", conversation.uuid))
 
 
-def updates(request: HttpRequest, portal: Portal, viewer, conversation: Conversation) -> JsonResponse:
+def updates(
+    request: HttpRequest, portal: Portal, viewer, conversation: Conversation
+) -> JsonResponse:
     """The thread's messages and state as HTML for the live page (socket or polling)."""
     if request.GET.get("read") == "1":
         actions.mark_read(conversation=conversation, viewer=viewer)
-    conversation.refresh_from_db(fields=["last_message_at", "last_team_message_at", "last_patient_message_at", "started_by_side", "assigned_to"])
+    conversation.refresh_from_db(
+        fields=[
+            "last_message_at",
+            "last_team_message_at",
+            "last_patient_message_at",
+            "started_by_side",
+            "assigned_to",
+        ]
+    )
     ctx = thread_context(request, portal, viewer, conversation)
     return JsonResponse(
         {
@@ -172,7 +198,9 @@ def unread_total(viewer) -> int:
     return access.platform_unread_total(viewer.user)
 
 
-def delete(request: HttpRequest, portal: Portal, viewer, conversation: Conversation, message_id) -> HttpResponse:
+def delete(
+    request: HttpRequest, portal: Portal, viewer, conversation: Conversation, message_id
+) -> HttpResponse:
     message = access.access_message(viewer, conversation, message_id)
     try:
         actions.delete_message(message=message, viewer=viewer)
@@ -193,13 +221,12 @@ def attachment(request: HttpRequest, viewer, attachment_id) -> HttpResponse:
 
 
 def inbox(request: HttpRequest, portal: Portal, viewer, *, can_start, extra=None) -> HttpResponse:
-    rows = list(access.inbox(viewer)[: access.INBOX_PAGE])
+    rows: list[Any] = list(access.inbox(viewer)[: access.INBOX_PAGE])
     for row in rows:
         row.url = portal.url("thread", row.uuid)
         row.other = _other_name(row, viewer)
-        row.closed = (
-            viewer.side == Side.PATIENT
-            and actions.policy.closed_for_patient(row, policy=row.brand.messaging_policy, now=timezone.now())
+        row.closed = viewer.side == Side.PATIENT and actions.policy.closed_for_patient(
+            row, policy=row.brand.messaging_policy, now=timezone.now()
         )
     return render(
         request,
@@ -216,14 +243,26 @@ def inbox(request: HttpRequest, portal: Portal, viewer, *, can_start, extra=None
 
 
 def start(
-    request: HttpRequest, portal: Portal, viewer, *, recipients, resolve, refusal=None, initial=None, extra=None
+    request: HttpRequest,
+    portal: Portal,
+    viewer,
+    *,
+    recipients,
+    resolve,
+    refusal=None,
+    initial=None,
+    extra=None,
 ) -> HttpResponse:
     """New conversation. ``recipients`` are (value, label) choices; ``resolve(value)`` gives
     (patient, specialist) for one of them."""
-    form = StartForm(request.POST or None, request.FILES or None, recipients=recipients, initial=initial)
+    form = StartForm(
+        request.POST or None, request.FILES or None, recipients=recipients, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         patient, specialist = resolve(form.cleaned_data["to"])
-        conversation = actions.conversation_for(patient=patient, specialist=specialist, side=viewer.side)
+        conversation = actions.conversation_for(
+            patient=patient, specialist=specialist, side=viewer.side
+        )
         conversation = access.access_conversation(viewer, conversation.uuid)
         sent = send(request, portal, viewer, conversation, form)
         if sent is not None:

@@ -31,7 +31,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
     decision = actions.start_decision(viewer, patient=viewer.patient, specialist=None)
     return common.inbox(
-        request, PORTAL, viewer, can_start=bool(decision), extra={"refusal": None if decision else decision}
+        request,
+        PORTAL,
+        viewer,
+        can_start=bool(decision),
+        extra={"refusal": None if decision else decision},
     )
 
 
@@ -71,7 +75,9 @@ def thread(request: HttpRequest, conversation_id: uuid.UUID) -> HttpResponse:
 @require_safe
 def updates(request: HttpRequest, conversation_id: uuid.UUID) -> HttpResponse:
     viewer = _viewer(request)
-    return common.updates(request, PORTAL, viewer, access.access_conversation(viewer, conversation_id))
+    return common.updates(
+        request, PORTAL, viewer, access.access_conversation(viewer, conversation_id)
+    )
 
 
 @login_required

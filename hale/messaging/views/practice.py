@@ -40,9 +40,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def new(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
     patients = list(access.specialist_patients(viewer.specialist, active_only=False))
-    recipients = [
-        (str(p.uuid), f"{p.full_name or p.email} · {p.brand.name}") for p in patients
-    ]
+    recipients = [(str(p.uuid), f"{p.full_name or p.email} · {p.brand.name}") for p in patients]
 
     def resolve(value: str):
         patient = next((p for p in patients if str(p.uuid) == value), None)
@@ -102,7 +100,9 @@ def thread(request: HttpRequest, conversation_id: uuid.UUID) -> HttpResponse:
 @require_safe
 def updates(request: HttpRequest, conversation_id: uuid.UUID) -> HttpResponse:
     viewer = _viewer(request)
-    return common.updates(request, PORTAL, viewer, access.access_conversation(viewer, conversation_id))
+    return common.updates(
+        request, PORTAL, viewer, access.access_conversation(viewer, conversation_id)
+    )
 
 
 @login_required
@@ -129,5 +129,3 @@ def unread(request: HttpRequest) -> JsonResponse:
         {"messages_unread": access.platform_unread_total(request.user)},
         headers={"Cache-Control": "no-store"},
     )
-
-

@@ -31,7 +31,8 @@ def _viewer(request: HttpRequest, brand_slug: str):
 
 def _staff_choices(brand) -> list[tuple[str, str]]:
     return [
-        (str(u.pk), u.get_full_name() or u.email) for u in access.brand_staff_users(brand).order_by("email")
+        (str(u.pk), u.get_full_name() or u.email)
+        for u in access.brand_staff_users(brand).order_by("email")
     ]
 
 
@@ -85,7 +86,12 @@ def thread(request: HttpRequest, brand_slug: str, conversation_id: uuid.UUID) ->
         "staff": True,
     }
     return common.thread(
-        request, _portal(brand), viewer, conversation, sidebar=sidebar, extra={"managed_brand": brand}
+        request,
+        _portal(brand),
+        viewer,
+        conversation,
+        sidebar=sidebar,
+        extra={"managed_brand": brand},
     )
 
 

@@ -111,6 +111,7 @@ function connect(bell, ui, polling) {
 
   function setState(open) {
     window.haleSocketOpen = open;
+    bell.dataset.socket = open ? "open" : "closed";
     document.dispatchEvent(new CustomEvent("hale:socket-state", { detail: { open } }));
   }
 

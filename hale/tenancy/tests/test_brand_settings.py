@@ -21,6 +21,7 @@ def _data(brand, **changes):
             "default_language",
             "default_time_zone",
             "support_email",
+            "messaging_policy",
             "upload_max_mb",
         ]
     }
@@ -109,3 +110,19 @@ def test_out_of_range_upload_limits_are_refused_and_nothing_changes(
     assert field in response.context["form"].errors
     brand_a.refresh_from_db()
     assert brand_a.upload_max_mb == 10 and brand_a.upload_type_groups == ["images", "pdf"]
+
+
+def test_staff_choose_the_messaging_policy(staff_a, brand_a, client_for):
+    client = client_for(staff_a, "localhost")
+    page = client.get("/staff/brands/calm/settings/")
+    assert 'value="assigned_only"' in page.text
+    response = client.post(
+        "/staff/brands/calm/settings/", _data(brand_a, messaging_policy="all_clients")
+    )
+    assert response.status_code == 302
+    brand_a.refresh_from_db()
+    assert brand_a.messaging_policy == "all_clients"
+    bad = client.post("/staff/brands/calm/settings/", _data(brand_a, messaging_policy="anyone"))
+    assert bad.status_code == 400 or "Select a valid choice" in bad.text
+    brand_a.refresh_from_db()
+    assert brand_a.messaging_policy == "all_clients"

@@ -33,3 +33,15 @@ def everyday_zones() -> tuple[str, ...]:
     list offers."""
     names = {z for z in known_zones() if "/" in z and not z.startswith(LEGACY_ZONE_PREFIXES)}
     return ("UTC", *sorted(names))
+
+
+def first_zone(*names: str) -> zoneinfo.ZoneInfo:
+    """The first of ``names`` that is a zone the tz database has (empty and unknown names are
+    passed over), else UTC."""
+    for name in names:
+        if name:
+            try:
+                return zoneinfo.ZoneInfo(name)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                continue
+    return zoneinfo.ZoneInfo("UTC")

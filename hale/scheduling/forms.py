@@ -71,6 +71,12 @@ class SessionTypeForm(forms.ModelForm):
         return values
 
 
+def _end_after_start(form: forms.Form, data: dict) -> None:
+    """Both times given and the end not after the start: an error on the end time."""
+    if data.get("start_time") and data.get("end_time") and data["end_time"] <= data["start_time"]:
+        form.add_error("end_time", _("The end time must be after the start time."))
+
+
 class WeeklyRuleForm(forms.Form):
     weekday = forms.TypedChoiceField(label=_("Day"), choices=Weekday.choices, coerce=int)
     start_time = forms.TimeField(label=_("From"), widget=TimeInput())
@@ -78,12 +84,7 @@ class WeeklyRuleForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if (
-            data.get("start_time")
-            and data.get("end_time")
-            and data["end_time"] <= data["start_time"]
-        ):
-            self.add_error("end_time", _("The end time must be after the start time."))
+        _end_after_start(self, data)
         return data
 
 
@@ -126,12 +127,7 @@ class BreakForm(forms.Form):
         data = super().clean()
         if (data.get("weekday") is None) == (data.get("date") is None):
             raise forms.ValidationError(_("Choose either a day of the week or a date."))
-        if (
-            data.get("start_time")
-            and data.get("end_time")
-            and data["end_time"] <= data["start_time"]
-        ):
-            self.add_error("end_time", _("The end time must be after the start time."))
+        _end_after_start(self, data)
         return data
 
 
@@ -155,12 +151,7 @@ class OneOffSlotForm(LocalMomentMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if (
-            data.get("start_time")
-            and data.get("end_time")
-            and data["end_time"] <= data["start_time"]
-        ):
-            self.add_error("end_time", _("The end time must be after the start time."))
+        _end_after_start(self, data)
         return data
 
     def interval(self) -> tuple[dt.datetime, dt.datetime]:

@@ -37,6 +37,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from hale.core.zones import first_zone
+
 UTC = dt.UTC
 Interval = tuple[dt.datetime, dt.datetime]
 DEFAULT_STEP = dt.timedelta(minutes=30)
@@ -450,16 +452,6 @@ def offered_slots(
 # --- Next available, for many specialists at once ----------------------------------------------
 
 
-def _zone_named(*names: str) -> zoneinfo.ZoneInfo:
-    for name in names:
-        if name:
-            try:
-                return zoneinfo.ZoneInfo(name)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                continue
-    return zoneinfo.ZoneInfo("UTC")
-
-
 IDS_AS_PARAMETERS = 200
 
 
@@ -533,7 +525,7 @@ def next_available(
             )
     if not sessions:
         return result
-    schedules = {pk: Schedule(zone=_zone_named(tz, user_tz)) for pk, tz, user_tz in zones}
+    schedules = {pk: Schedule(zone=first_zone(tz, user_tz)) for pk, tz, user_tz in zones}
     for spec_id, weekday, start, end in WeeklyRule.objects.filter(
         specialist_id__in=in_set
     ).values_list("specialist_id", "weekday", "start_time", "end_time"):

@@ -41,7 +41,7 @@ from hale.scheduling.actions.closing import (
     close_appointment_for_deleted_account,
     close_request_for_deleted_account,
 )
-from hale.scheduling.actions.common import MAX_PROPOSAL_HOURS, REASON_MAX
+from hale.scheduling.actions.common import MAX_PROPOSAL_HOURS, REASON_MAX, is_offered
 from hale.scheduling.actions.proposals import (
     accept_proposal,
     change_proposal,
@@ -84,6 +84,7 @@ __all__ = [
     "create_calendar_feed",
     "decline_availability_request",
     "decline_proposal",
+    "is_offered",
     "policy_message",
     "propose_appointment",
     "record_outcome",

@@ -30,6 +30,8 @@ from hale.scheduling.actions.common import (
     lock_appointment,
     lock_specialist,
     save_booked,
+    save_cancelled,
+    session_snapshot,
 )
 from hale.scheduling.errors import SchedulingError, SlotTaken
 from hale.scheduling.models import (
@@ -38,7 +40,6 @@ from hale.scheduling.models import (
     SessionType,
 )
 from hale.scheduling.notices import notify_appointment
-from hale.scheduling.pricing import session_price
 from hale.specialists.models import Specialist
 
 logger = logging.getLogger(__name__)
@@ -76,21 +77,13 @@ def book_appointment(
         raise SchedulingError(refusal)
     # E.g. the first booking starts the care relationship, or the switching rule refuses.
     hooks.before_booking.call(patient=patient, specialist=specialist, acting_user=acting_user)
-    price = session_price(session_type, patient.brand)
     appointment = Appointment(
         brand=patient.brand,
         patient=patient,
         specialist=specialist,
-        session_type=session_type,
-        session_name=session_type.name,
+        **session_snapshot(session_type, patient.brand),
         start=slot.start,
         end=slot.end,
-        buffer_before_minutes=session_type.buffer_before_minutes,
-        buffer_after_minutes=session_type.buffer_after_minutes,
-        modality=session_type.modality,
-        location=session_type.location,
-        price_minor=price.amount_minor,
-        currency=price.currency,
         status=Status.CONFIRMED,
         created_by=acting_user,
     )
@@ -148,20 +141,8 @@ def cancel_appointment(
         raise SchedulingError(_("This session has already started and can no longer be cancelled."))
     previous = appointment.status
     appointment.status = Status.CANCELLED
-    appointment.cancellation_reason = reason
-    appointment.cancelled_by = acting_user
     appointment.cancelled_late = is_patient and cancellation_is_late(appointment, now)
-    appointment.sequence += 1
-    appointment.save(
-        update_fields=[
-            "status",
-            "cancellation_reason",
-            "cancelled_by",
-            "cancelled_late",
-            "sequence",
-            "updated_at",
-        ]
-    )
+    save_cancelled(appointment, reason=reason, cancelled_by=acting_user)
     # E.g. a cancellation within the policy gives a program-covered session back.
     hooks.appointment_cancelled.call(appointment=appointment)
     AppointmentEvent.record(

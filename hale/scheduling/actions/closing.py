@@ -13,6 +13,7 @@ from hale.scheduling.actions.booking import cancellation_is_late
 from hale.scheduling.actions.common import (
     lock_appointment,
     lock_specialist,
+    save_cancelled,
 )
 from hale.scheduling.models import (
     Appointment,
@@ -81,19 +82,7 @@ def close_appointment_for_deleted_account(
             kind, appointment.status = AppointmentEvent.Kind.WITHDRAWN, Status.CANCELLED
     else:
         return None
-    appointment.cancellation_reason = reason
-    appointment.cancelled_by = closing_user
-    appointment.sequence += 1
-    appointment.save(
-        update_fields=[
-            "status",
-            "cancellation_reason",
-            "cancelled_by",
-            "cancelled_late",
-            "sequence",
-            "updated_at",
-        ]
-    )
+    save_cancelled(appointment, reason=reason, cancelled_by=closing_user)
     AppointmentEvent.record(
         appointment,
         kind,

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from hale.scheduling.errors import AppointmentChanged, SchedulingError, SlotTaken
 from hale.scheduling.models import (
     Appointment,
+    SessionType,
 )
+from hale.scheduling.pricing import session_price
 from hale.scheduling.slots import offered_slots, slot_is_offered
 from hale.specialists.models import Specialist
 
@@ -71,6 +73,40 @@ def save_booked(appointment: Appointment, *, update_fields=None) -> None:
         if "appt_no_double_booking" in str(exc) or "exclusion" in str(exc).lower():
             raise SlotTaken from exc
         raise
+
+
+def session_snapshot(session_type: SessionType, brand) -> dict:
+    """The session details an appointment keeps as agreed (later edits of the type do not
+    change them): name, buffers, how and where, and the price a patient of ``brand`` pays."""
+    price = session_price(session_type, brand)
+    return {
+        "session_type": session_type,
+        "session_name": session_type.name,
+        "buffer_before_minutes": session_type.buffer_before_minutes,
+        "buffer_after_minutes": session_type.buffer_after_minutes,
+        "modality": session_type.modality,
+        "location": session_type.location,
+        "price_minor": price.amount_minor,
+        "currency": price.currency,
+    }
+
+
+def save_cancelled(appointment: Appointment, *, reason: str, cancelled_by) -> None:
+    """Store an appointment whose new status (and ``cancelled_late``) the caller has set:
+    why and by whom, and a new ``sequence`` so calendars replace the event."""
+    appointment.cancellation_reason = reason
+    appointment.cancelled_by = cancelled_by
+    appointment.sequence += 1
+    appointment.save(
+        update_fields=[
+            "status",
+            "cancellation_reason",
+            "cancelled_by",
+            "cancelled_late",
+            "sequence",
+            "updated_at",
+        ]
+    )
 
 
 def clean_reason(reason: str | None) -> str:

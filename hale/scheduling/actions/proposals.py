@@ -19,6 +19,7 @@ from hale.scheduling.actions.common import (
     lock_specialist,
     overlaps_held_time,
     save_booked,
+    session_snapshot,
 )
 from hale.scheduling.actions.requests import answer_request
 from hale.scheduling.errors import SchedulingError, SlotTaken
@@ -29,7 +30,6 @@ from hale.scheduling.models import (
     SessionType,
 )
 from hale.scheduling.notices import notify_appointment
-from hale.scheduling.pricing import session_price
 from hale.scheduling.tasks import schedule_expiry
 from hale.specialists.models import Specialist
 
@@ -75,21 +75,13 @@ def propose_appointment(
         )
     if overlaps_held_time(specialist, start, end, now=now):
         raise SchedulingError(_("You already have a session or an open proposal at that time."))
-    price = session_price(session_type, patient.brand)
     appointment = Appointment.objects.create(
         brand=patient.brand,
         patient=patient,
         specialist=specialist,
-        session_type=session_type,
-        session_name=session_type.name,
+        **session_snapshot(session_type, patient.brand),
         start=start,
         end=end,
-        buffer_before_minutes=session_type.buffer_before_minutes,
-        buffer_after_minutes=session_type.buffer_after_minutes,
-        modality=session_type.modality,
-        location=session_type.location,
-        price_minor=price.amount_minor,
-        currency=price.currency,
         status=Status.PROPOSED,
         expires_at=expires_at,
         clinic_notes=clean_reason(notes),
@@ -219,15 +211,9 @@ def change_proposal(
     if overlaps_held_time(specialist, start, end, now=now, exclude_id=appointment.pk):
         raise SchedulingError(_("You already have a session or an open proposal at that time."))
     previous_start = appointment.start
-    price = session_price(session_type, appointment.brand)
-    appointment.session_type = session_type
-    appointment.session_name = session_type.name
+    for field, value in session_snapshot(session_type, appointment.brand).items():
+        setattr(appointment, field, value)
     appointment.start, appointment.end = start, end
-    appointment.buffer_before_minutes = session_type.buffer_before_minutes
-    appointment.buffer_after_minutes = session_type.buffer_after_minutes
-    appointment.modality = session_type.modality
-    appointment.location = session_type.location
-    appointment.price_minor, appointment.currency = price.amount_minor, price.currency
     appointment.expires_at = now + dt.timedelta(hours=expires_in_hours)
     fields = [
         "session_type",

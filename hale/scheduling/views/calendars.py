@@ -16,7 +16,7 @@ from hale.notifications.email import absolute_url
 from hale.scheduling import access, actions, feeds
 from hale.scheduling.forms import BusySourceForm, PreferencesForm
 from hale.scheduling.models import CalendarFeed
-from hale.scheduling.views.practice import _platform_only, _specialist
+from hale.scheduling.views.common import platform_only, practice_specialist, run_for_valid
 
 NEW_FEED_SESSION_KEY = "scheduling_new_feed_token"
 
@@ -25,7 +25,7 @@ NEW_FEED_SESSION_KEY = "scheduling_new_feed_token"
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     """Calendar default view and proposal defaults (also linked from account settings)."""
-    specialist = _specialist(request)
+    specialist = practice_specialist(request)
     prefs = access.schedule_preferences(specialist)
     session_types = list(access.session_types_for(specialist, active_only=True))
     form = PreferencesForm(
@@ -40,16 +40,14 @@ def preferences(request: HttpRequest) -> HttpResponse:
             "feed_shows_patient_names": prefs.feed_shows_patient_names,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.save_schedule_preferences(
-                specialist=specialist, acting_user=request.user, values=form.values()
-            )
-        except actions.SchedulingError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Preferences saved."))
-            return redirect("schedule_preferences")
+    if request.method == "POST" and run_for_valid(
+        form,
+        lambda: actions.save_schedule_preferences(
+            specialist=specialist, acting_user=request.user, values=form.values()
+        ),
+    ):
+        messages.success(request, _("Preferences saved."))
+        return redirect("schedule_preferences")
     return render(
         request,
         "scheduling/practice/preferences.html",
@@ -67,7 +65,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 def feed_page(request: HttpRequest) -> HttpResponse:
     """Create, rotate or revoke the private feed. The URL is shown once, right after it was
     made (only its hash is stored), from the session, then forgotten."""
-    specialist = _specialist(request)
+    specialist = practice_specialist(request)
     token = request.session.pop(NEW_FEED_SESSION_KEY, None)
     feed_url = ""
     if token:
@@ -90,7 +88,7 @@ def feed_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def feed_action(request: HttpRequest, what: str) -> HttpResponse:
-    specialist = _specialist(request)
+    specialist = practice_specialist(request)
     if what == "create":
         token = actions.create_calendar_feed(specialist=specialist, acting_user=request.user)
         request.session[NEW_FEED_SESSION_KEY] = token
@@ -107,7 +105,7 @@ def feed_action(request: HttpRequest, what: str) -> HttpResponse:
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The feed itself: no sign-in (calendar apps cannot), the token is the key. A revoked
     or unknown token is a 404."""
-    _platform_only(request)
+    platform_only(request)
     found = feeds.find_feed(token)
     if found is None:
         raise Http404
@@ -131,21 +129,19 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def busy_sources(request: HttpRequest) -> HttpResponse:
-    specialist = _specialist(request)
+    specialist = practice_specialist(request)
     form = BusySourceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.add_busy_source(
-                specialist=specialist,
-                acting_user=request.user,
-                name=form.cleaned_data["name"],
-                url=form.cleaned_data["url"],
-            )
-        except actions.SchedulingError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Calendar added. Its busy times are imported."))
-            return redirect("schedule_busy_sources")
+    if request.method == "POST" and run_for_valid(
+        form,
+        lambda: actions.add_busy_source(
+            specialist=specialist,
+            acting_user=request.user,
+            name=form.cleaned_data["name"],
+            url=form.cleaned_data["url"],
+        ),
+    ):
+        messages.success(request, _("Calendar added. Its busy times are imported."))
+        return redirect("schedule_busy_sources")
     return render(
         request,
         "scheduling/practice/busy_sources.html",
@@ -154,25 +150,29 @@ def busy_sources(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _own_busy_source(specialist, source_id: uuid.UUID):
+    """One of the specialist's external calendars; 404 for anyone else's and for none."""
+    source = access.busy_sources_for(specialist).filter(uuid=source_id).first()
+    if source is None:
+        raise Http404
+    return source
+
+
 @login_required
 @require_GET
 @never_cache
 def busy_source_card(request: HttpRequest, source_id: uuid.UUID) -> HttpResponse:
     """One calendar's card: what the page polls while an import is queued or running."""
-    specialist = _specialist(request)
-    source = access.busy_sources_for(specialist).filter(uuid=source_id).first()
-    if source is None:
-        raise Http404
+    specialist = practice_specialist(request)
+    source = _own_busy_source(specialist, source_id)
     return render(request, "scheduling/practice/_busy_source.html", {"source": source})
 
 
 @login_required
 @require_POST
 def busy_source_action(request: HttpRequest, source_id: uuid.UUID, what: str) -> HttpResponse:
-    specialist = _specialist(request)
-    source = access.busy_sources_for(specialist).filter(uuid=source_id).first()
-    if source is None:
-        raise Http404
+    specialist = practice_specialist(request)
+    source = _own_busy_source(specialist, source_id)
     if what == "remove":
         actions.remove_busy_source(
             specialist=specialist, acting_user=request.user, source_id=source.uuid

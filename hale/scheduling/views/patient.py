@@ -26,16 +26,12 @@ from hale.scheduling.forms import (
 from hale.scheduling.models import Appointment, specialist_zone
 from hale.scheduling.pricing import session_price
 from hale.scheduling.slots import group_by_local_day, load_schedule, offered_slots
+from hale.scheduling.views.common import brand_only
 
 DAYS_SHOWN = 14
 LIST_STEP = 20  # appointments per screenful of the patient's lists
 LIST_MAX = 500
 REQUESTS_SHOWN = 20
-
-
-def _brand_only(request: HttpRequest) -> None:
-    if getattr(request, "brand", None) is None:
-        raise Http404
 
 
 # --- Appointments ------------------------------------------------------------------------------
@@ -47,7 +43,7 @@ def appointment_list(request: BrandRequest) -> HttpResponse:
     """Upcoming (soonest first) and past (latest first) appointments, a screenful of each
     with "Show more" (``?upcoming=`` / ``?past=`` raise the count): three queries for rows
     however many a patient has."""
-    _brand_only(request)
+    brand_only(request)
     patient = access.patient_for(request.user, request.brand)
     now = timezone.now()
     rows = access.patient_appointments(patient)
@@ -89,7 +85,7 @@ def _first(qs, count: int) -> tuple[list, int | None]:
 @login_required
 @require_GET
 def appointment_detail(request: BrandRequest, appointment_id: uuid.UUID) -> HttpResponse:
-    _brand_only(request)
+    brand_only(request)
     appointment = access.access_patient_appointment(request.user, request.brand, appointment_id)
     record_view(request.user, appointment)
     now = timezone.now()
@@ -118,7 +114,7 @@ def _detail_context(appointment: Appointment, now, **extra) -> dict:
 @login_required
 @require_POST
 def appointment_cancel(request: BrandRequest, appointment_id: uuid.UUID) -> HttpResponse:
-    _brand_only(request)
+    brand_only(request)
     appointment = access.access_patient_appointment(request.user, request.brand, appointment_id)
     form = ReasonForm(request.POST)
     error = None
@@ -148,7 +144,7 @@ def appointment_cancel(request: BrandRequest, appointment_id: uuid.UUID) -> Http
 @require_POST
 def proposal_answer(request: BrandRequest, appointment_id: uuid.UUID, answer: str) -> HttpResponse:
     """Accept or decline a proposal with one click."""
-    _brand_only(request)
+    brand_only(request)
     appointment = access.access_patient_appointment(request.user, request.brand, appointment_id)
     version = posted_version(request.POST)
     try:
@@ -174,7 +170,7 @@ def proposal_answer(request: BrandRequest, appointment_id: uuid.UUID, answer: st
 @login_required
 @require_GET
 def appointment_ics(request: BrandRequest, appointment_id: uuid.UUID) -> HttpResponse:
-    _brand_only(request)
+    brand_only(request)
     appointment = access.access_patient_appointment(request.user, request.brand, appointment_id)
     url = absolute_url(reverse("appointment_detail", args=[appointment.uuid]), request.brand)
     body = ics.appointment_calendar(appointment, for_patient=True, url=url)
@@ -184,6 +180,14 @@ def appointment_ics(request: BrandRequest, appointment_id: uuid.UUID) -> HttpRes
 
 
 # --- Booking -----------------------------------------------------------------------------------
+
+
+def _patient_and_specialist(request: BrandRequest, specialist_id: uuid.UUID):
+    """The signed-in patient of the brand host and a specialist they may book (404 on the
+    platform host and for a specialist the brand does not offer)."""
+    brand_only(request)
+    patient = access.patient_for(request.user, request.brand)
+    return patient, access.access_bookable_specialist(request.brand, specialist_id)
 
 
 def _window(request: HttpRequest, now: dt.datetime) -> tuple[dt.datetime, dt.date]:
@@ -212,9 +216,7 @@ def _slot_pages(request, specialist, session_type, now):
 def book_specialist(request: BrandRequest, specialist_id: uuid.UUID) -> HttpResponse:
     """Offered slots of one specialist for a chosen session type, by day, in the viewer's
     zone; each slot links to the confirmation page."""
-    _brand_only(request)
-    patient = access.patient_for(request.user, request.brand)
-    specialist = access.access_bookable_specialist(request.brand, specialist_id)
+    patient, specialist = _patient_and_specialist(request, specialist_id)
     session_types = list(access.session_types_for(specialist, active_only=True))
     refusal = hooks.booking_refusal.first(
         brand=request.brand, patient=patient, specialist=specialist
@@ -260,9 +262,7 @@ def _parse_start(value: str) -> dt.datetime | None:
 @require_http_methods(["GET", "POST"])
 def book_confirm(request: BrandRequest, specialist_id: uuid.UUID) -> HttpResponse:
     """Review the chosen slot (GET), then book it (POST)."""
-    _brand_only(request)
-    patient = access.patient_for(request.user, request.brand)
-    specialist = access.access_bookable_specialist(request.brand, specialist_id)
+    patient, specialist = _patient_and_specialist(request, specialist_id)
     params = request.POST if request.method == "POST" else request.GET
     try:
         session_type = access.access_session_type(
@@ -281,19 +281,8 @@ def book_confirm(request: BrandRequest, specialist_id: uuid.UUID) -> HttpRespons
     if refusal:
         # E.g. browse brands: after the first booking the specialist proposes times. A time
         # that is gone anyway gets the usual message.
-        now = timezone.now()
-        still_offered = offered_slots(
-            specialist,
-            session_type,
-            window_start=start - dt.timedelta(hours=1),
-            window_end=start + dt.timedelta(hours=1),
-            now=now,
-        )
-        error = (
-            refusal
-            if any(slot.start == start for slot in still_offered)
-            else str(actions.SlotTaken().message)
-        )
+        still_offered = actions.is_offered(specialist, session_type, start, now=timezone.now())
+        error = refusal if still_offered else str(actions.SlotTaken().message)
     if request.method == "POST" and error is None:
         try:
             appointment = actions.book_appointment(
@@ -330,7 +319,7 @@ def book_confirm(request: BrandRequest, specialist_id: uuid.UUID) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def appointment_reschedule(request: BrandRequest, appointment_id: uuid.UUID) -> HttpResponse:
     """Pick a new time for a booking (within the brand's policy), then confirm it."""
-    _brand_only(request)
+    brand_only(request)
     appointment = access.access_patient_appointment(request.user, request.brand, appointment_id)
     now = timezone.now()
     if not (appointment.is_booked and appointment.start > now):
@@ -401,9 +390,7 @@ def record_view(user, appointment) -> None:
 @require_http_methods(["GET", "POST"])
 def request_availability(request: BrandRequest, specialist_id: uuid.UUID) -> HttpResponse:
     """Ask a specialist for times when none offered suit (or they lead scheduling)."""
-    _brand_only(request)
-    patient = access.patient_for(request.user, request.brand)
-    specialist = access.access_bookable_specialist(request.brand, specialist_id)
+    patient, specialist = _patient_and_specialist(request, specialist_id)
     session_types = list(access.session_types_for(specialist, active_only=True))
     form = AvailabilityRequestForm(
         request.POST or None,
@@ -445,7 +432,7 @@ def request_availability(request: BrandRequest, specialist_id: uuid.UUID) -> Htt
 @login_required
 @require_GET
 def availability_request_detail(request: BrandRequest, request_id: uuid.UUID) -> HttpResponse:
-    _brand_only(request)
+    brand_only(request)
     item = access.access_patient_request(request.user, request.brand, request_id)
     proposals = list(
         access.patient_appointments(item.patient)

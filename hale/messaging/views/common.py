@@ -2,16 +2,20 @@
 delete, live updates) and attachment download. Each portal module says who the viewer is,
 which conversations they may open and which base template and URL names it uses."""
 
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from hale.core.uploads import UploadRejected, delete_uploads, serve_upload, store_upload
 from hale.messaging import access, actions
@@ -279,3 +283,30 @@ def start(
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def conversation_views(viewer_of: Callable[[HttpRequest], access.Viewer], portal: Portal):
+    """The updates, delete and file views of a portal whose URLs carry no brand (patient
+    and practice): ``viewer_of(request)`` says who is looking (404 for anyone else)."""
+
+    @login_required
+    @require_safe
+    def updates_view(request: HttpRequest, conversation_id: uuid.UUID) -> HttpResponse:
+        viewer = viewer_of(request)
+        return updates(request, portal, viewer, access.access_conversation(viewer, conversation_id))
+
+    @login_required
+    @require_POST
+    def delete_view(
+        request: HttpRequest, conversation_id: uuid.UUID, message_id: uuid.UUID
+    ) -> HttpResponse:
+        viewer = viewer_of(request)
+        conversation = access.access_conversation(viewer, conversation_id)
+        return delete(request, portal, viewer, conversation, message_id)
+
+    @login_required
+    @require_safe
+    def file_view(request: HttpRequest, attachment_id: uuid.UUID) -> HttpResponse:
+        return attachment(request, viewer_of(request), attachment_id)
+
+    return updates_view, delete_view, file_view

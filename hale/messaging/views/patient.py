@@ -5,7 +5,7 @@ import uuid
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from hale.messaging import access, actions
 from hale.messaging.models import Side
@@ -71,27 +71,8 @@ def thread(request: HttpRequest, conversation_id: uuid.UUID) -> HttpResponse:
     return common.thread(request, PORTAL, viewer, conversation)
 
 
-@login_required
-@require_safe
-def updates(request: HttpRequest, conversation_id: uuid.UUID) -> HttpResponse:
-    viewer = _viewer(request)
-    return common.updates(
-        request, PORTAL, viewer, access.access_conversation(viewer, conversation_id)
-    )
-
-
-@login_required
-@require_POST
-def delete(request: HttpRequest, conversation_id: uuid.UUID, message_id: uuid.UUID) -> HttpResponse:
-    viewer = _viewer(request)
-    conversation = access.access_conversation(viewer, conversation_id)
-    return common.delete(request, PORTAL, viewer, conversation, message_id)
-
-
-@login_required
-@require_safe
-def file(request: HttpRequest, attachment_id: uuid.UUID) -> HttpResponse:
-    return common.attachment(request, _viewer(request), attachment_id)
+# The thread's live updates, message deletion and attachment downloads.
+updates, delete, file = common.conversation_views(_viewer, PORTAL)
 
 
 @login_required

@@ -92,18 +92,33 @@ def _brand_id(conversation: Conversation, side: str) -> int | None:
 
 
 def _push(conversation: Conversation, people, payload: dict, *, with_count: bool) -> None:
+    """Send ``payload`` to everyone first (the page reacts at once), then, when asked, each
+    person's new unread total: counting takes a query per person and must not delay the
+    event itself."""
     for user, side in people:
-        body = dict(payload)
-        if with_count:
-            try:
-                body["messages_unread"] = unread_for_portal(user, side, conversation)
-            except Exception:
-                logger.warning("Could not count unread messages to push", exc_info=True)
+        realtime.push(
+            user.pk, portal=_portal(side), brand_id=_brand_id(conversation, side), payload=payload
+        )
+    if with_count:
+        _push_count(conversation, people)
+
+
+def _push_count(conversation: Conversation, people) -> None:
+    for user, side in people:
+        try:
+            total = unread_for_portal(user, side, conversation)
+        except Exception:
+            logger.warning("Could not count unread messages to push", exc_info=True)
+            continue
         realtime.push(
             user.pk,
             portal=_portal(side),
             brand_id=_brand_id(conversation, side),
-            payload=body,
+            payload={
+                "type": realtime.COUNT,
+                "conversation": str(conversation.uuid),
+                "messages_unread": total,
+            },
         )
 
 
@@ -190,8 +205,7 @@ def after_read(conversation: Conversation, viewer: access.Viewer, at: dt.datetim
     others = [(u, s) for u, s in recipients(conversation, viewer.side) if u.pk != viewer.user.pk]
     seen = {"type": realtime.READ, "conversation": str(conversation.uuid), "at": at.isoformat()}
     _push(conversation, [(u, s) for u, s in others if s != viewer.side], seen, with_count=False)
-    count = {"type": realtime.COUNT, "conversation": str(conversation.uuid)}
-    _push(conversation, [(viewer.user, viewer.side)], count, with_count=True)
+    _push_count(conversation, [(viewer.user, viewer.side)])
 
 
 # --- The socket's part ---------------------------------------------------------------------

@@ -104,7 +104,9 @@ def _converse(patient, specialist, *, reply: bool):
     conversation = actions.conversation_for(
         patient=patient, specialist=specialist, side=Side.SPECIALIST
     )
-    conversation = access.access_conversation(access.specialist_viewer(specialist.user), conversation.uuid)
+    conversation = access.access_conversation(
+        access.specialist_viewer(specialist.user), conversation.uuid
+    )
     actions.send_message(
         conversation=conversation,
         viewer=access.specialist_viewer(specialist.user),

@@ -19,6 +19,7 @@ import enum
 import logging
 import time
 import uuid
+import weakref
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -181,10 +182,11 @@ class WebSocketSessionGuard:
     ``AuthMiddlewareStack(WebSocketSessionGuard(URLRouter(...)))``. Connecting does not count
     as activity.
 
-    An open socket is checked again every ``WEBSOCKET_RECHECK_SECONDS``: once its session is
+    Open sockets are checked again every ``WEBSOCKET_RECHECK_SECONDS``: once a session is
     signed out, ended elsewhere, idle or too old, or the account is disabled, the server
-    closes it (code 4401), so no socket outlives the right to it by more than a few seconds.
-    This holds for every consumer routed through ``hale.asgi``.
+    closes its sockets (code 4401), so no socket outlives the right to it by more than a few
+    seconds. This holds for every consumer routed through ``hale.asgi``. See ``_SocketWatch``
+    for why this costs one query per period however many sockets are open.
     """
 
     def __init__(self, inner):
@@ -202,60 +204,152 @@ class WebSocketSessionGuard:
                 user = scope["user"]
         if scope.get("type") != "websocket" or user is None or not user.is_authenticated:
             return await self.inner(scope, receive, send)
-        return await _watched(self.inner, scope, receive, send, session.session_key, user)
-
-
-async def _watched(inner, scope, receive, send, session_key, user):
-    import asyncio
-
-    from channels.db import database_sync_to_async
-    from django.conf import settings
-
-    still_allowed = database_sync_to_async(_socket_still_allowed)
-    watcher: asyncio.Task | None = None
-
-    async def watch():
-        while True:
-            await asyncio.sleep(settings.WEBSOCKET_RECHECK_SECONDS)
-            try:
-                ok = await still_allowed(session_key, user.pk, scope)
-            except Exception:  # the database is away for a moment: try again next time
-                logger.warning("Could not re-check a WebSocket's session", exc_info=True)
-                continue
-            if not ok:
-                await send({"type": "websocket.close", "code": SOCKET_SIGNED_OUT})
-                return
-
-    async def guarded_send(message):
-        nonlocal watcher
-        if message.get("type") == "websocket.accept" and watcher is None:
-            watcher = asyncio.ensure_future(watch())
-        await send(message)
-
-    try:
-        return await inner(scope, receive, guarded_send)
-    finally:
-        if watcher is not None:
-            watcher.cancel()
+        return await _watched(self.inner, scope, receive, send, _Socket(session, user, scope, send))
 
 
 SOCKET_SIGNED_OUT = 4401
 
 
-def _socket_still_allowed(session_key: str | None, user_id: int, scope) -> bool:
-    """Re-read the session from its store and the account from the database."""
+class _Socket:
+    """One open socket as the watch sees it: its session's row and key, and until when the
+    session's own clocks (idle timeout, absolute lifetime) keep it alive without looking."""
+
+    __slots__ = ("deadline", "key_hash", "scope", "send", "session_id", "session_key", "user_id")
+
+    def __init__(self, session, user, scope, send):
+        self.scope = scope
+        self.session_key = session.session_key
+        self.key_hash = sessions.hash_session_key(session.session_key)
+        try:
+            self.session_id: uuid.UUID | None = uuid.UUID(session.get(sessions.SESSION_ID_KEY))
+        except (TypeError, ValueError):
+            self.session_id = None  # signed in before session tracking: checked in full
+        self.user_id = user.pk
+        self.deadline = time.time() + remaining_seconds(session)
+        self.send = send
+
+
+class _SocketWatch:
+    """Every open socket of one event loop (one server process), re-checked together.
+
+    Checking each socket on its own would cost a few queries per socket per period (200
+    sockets: 150 queries a second, queued on the one thread Django's sync code runs on, in
+    front of the requests people are waiting for). Instead, each period one query asks which
+    sockets' ``UserSession`` rows are still there with an active account: signing out,
+    "sign out everywhere else", security changes and disabling an account all end up there.
+    The session's clocks are known from when the socket opened and only move forward, so a
+    socket's session is read again only once its idle or lifetime deadline has passed
+    (activity on the site may have moved it on)."""
+
+    CHUNK = 500
+
+    def __init__(self):
+        self.sockets: set[_Socket] = set()
+        self.task = None
+
+    def add(self, socket: _Socket) -> None:
+        import asyncio
+
+        self.sockets.add(socket)
+        if self.task is None:
+            self.task = asyncio.ensure_future(self._run())
+
+    def discard(self, socket: _Socket) -> None:
+        self.sockets.discard(socket)
+
+    async def _run(self) -> None:
+        import asyncio
+
+        from channels.db import database_sync_to_async
+        from django.conf import settings
+
+        try:
+            while self.sockets:
+                await asyncio.sleep(settings.WEBSOCKET_RECHECK_SECONDS)
+                batch = list(self.sockets)
+                try:
+                    ended = await database_sync_to_async(_ended)(batch)
+                except Exception:  # the database is away for a moment: try again next time
+                    logger.warning("Could not re-check open WebSockets", exc_info=True)
+                    continue
+                for socket in ended:
+                    if socket in self.sockets:
+                        self.sockets.discard(socket)
+                        await socket.send({"type": "websocket.close", "code": SOCKET_SIGNED_OUT})
+        finally:
+            self.task = None
+
+
+_watches: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _watch() -> _SocketWatch:
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    watch = _watches.get(loop)
+    if watch is None:
+        watch = _watches[loop] = _SocketWatch()
+    return watch
+
+
+async def _watched(inner, scope, receive, send, socket: _Socket):
+    watch = _watch()
+    accepted = False
+
+    async def guarded_send(message):
+        nonlocal accepted
+        if message.get("type") == "websocket.accept" and not accepted:
+            accepted = True
+            watch.add(socket)
+        await send(message)
+
+    try:
+        return await inner(scope, receive, guarded_send)
+    finally:
+        watch.discard(socket)
+
+
+def _ended(batch: list[_Socket]) -> list[_Socket]:
+    """The sockets of ``batch`` whose session may no longer carry on (see ``_SocketWatch``)."""
+    tracked = [socket.session_id for socket in batch if socket.session_id is not None]
+    alive: set[tuple] = set()
+    for start in range(0, len(tracked), _SocketWatch.CHUNK):
+        rows = UserSession.objects.filter(
+            uuid__in=tracked[start : start + _SocketWatch.CHUNK], user__is_active=True
+        )
+        alive.update(rows.values_list("uuid", "user_id", "session_key_hash"))
+    now = time.time()
+    ended = []
+    for socket in batch:
+        if socket.session_id is not None and (
+            (socket.session_id, socket.user_id, socket.key_hash) not in alive
+        ):
+            ended.append(socket)
+        elif socket.session_id is None or now >= socket.deadline:
+            store = _socket_session(socket.session_key, socket.user_id)
+            if store is None or not _socket_allowed(store[0], store[1], socket.scope):
+                ended.append(socket)
+            else:
+                socket.deadline = now + remaining_seconds(store[0])
+    return ended
+
+
+def _socket_session(session_key: str | None, user_id: int):
+    """The socket's session, re-read from its store, and its active account; None once
+    either is gone."""
     from importlib import import_module
 
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
     if not session_key:
-        return False
+        return None
     store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
     if str(store.get("_auth_user_id", "")) != str(user_id):
-        return False  # signed out: the session is gone or belongs to nobody now
+        return None  # signed out: the session is gone or belongs to nobody now
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    return user is not None and _socket_allowed(store, user, scope)
+    return None if user is None else (store, user)
 
 
 def _socket_allowed(session, user, scope) -> bool:

@@ -106,16 +106,50 @@ def test_disabling_the_account_closes_an_open_websocket(patient_a):
     assert _closed_after(client.cookies["sessionid"].value, disable) == 4401
 
 
+def _idle_in(client, seconds: float) -> None:
+    """Leave ``client``'s session ``seconds`` before its idle timeout (600 s)."""
+    session = client.session
+    session[sessions.ACTIVE_AT_KEY] = time.time() - 600 + seconds
+    session.save()
+
+
 @override_settings(WEBSOCKET_RECHECK_SECONDS=0.2, SESSION_IDLE_TIMEOUT=600)
 def test_a_session_going_idle_closes_its_open_websocket(patient_a):
     client = _signed_in(patient_a.user)
+    _idle_in(client, 0.3)
+    assert _closed_after(client.cookies["sessionid"].value, lambda: None) == 4401
 
-    def go_idle():
-        session = client.session
-        session[sessions.ACTIVE_AT_KEY] = time.time() - 601
-        session.save()
 
-    assert _closed_after(client.cookies["sessionid"].value, go_idle) == 4401
+@override_settings(WEBSOCKET_RECHECK_SECONDS=0.2, SESSION_IDLE_TIMEOUT=600)
+def test_activity_on_the_site_keeps_a_socket_open_past_its_first_idle_deadline(patient_a):
+    client = _signed_in(patient_a.user)
+    _idle_in(client, 0.3)
+    # The person clicks somewhere else on the site: the idle clock restarts.
+    assert _closed_after(client.cookies["sessionid"].value, lambda: _idle_in(client, 599)) is None
+
+
+def test_open_sockets_are_rechecked_with_one_query_however_many(patient_a, patient_b):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hale.accounts.session_security import _ended, _Socket
+
+    def sockets(user, count):
+        made = []
+        for _ in range(count):
+            client = _signed_in(user)
+            made.append(_Socket(client.session, user, {"headers": []}, None))
+        return made
+
+    few = sockets(patient_a.user, 2)
+    many = few + sockets(patient_b.user, 8)
+    patient_b.user.is_active = False
+    patient_b.user.save(update_fields=["is_active"])
+    with CaptureQueriesContext(connection) as queries:
+        assert _ended(few) == []
+    with CaptureQueriesContext(connection) as more_queries:
+        assert _ended(many) == many[2:]
+    assert len(queries) == len(more_queries) == 1
 
 
 @override_settings(WEBSOCKET_RECHECK_SECONDS=0.2)

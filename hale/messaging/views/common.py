@@ -106,9 +106,11 @@ def thread(
     viewer,
     conversation: Conversation,
     *,
-    sidebar=None,
+    sidebar: Callable[[], dict] | None = None,
     extra=None,
 ) -> HttpResponse:
+    """The conversation page; a POST sends. ``sidebar`` is computed only when the page is
+    drawn (a message sent from the live page answers without it)."""
     form = MessageForm()
     status = 200
     if request.method == "POST":
@@ -133,7 +135,7 @@ def thread(
         inbox_url=portal.url("inbox"),
         send_url=portal.url("thread", conversation.uuid),
         updates_url=portal.url("updates", conversation.uuid),
-        sidebar=sidebar,
+        sidebar=sidebar() if sidebar is not None else None,
         **(extra or {}),
     )
     return render(request, "messaging/thread.html", ctx, status=status)

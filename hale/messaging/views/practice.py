@@ -92,7 +92,11 @@ def thread(request: HttpRequest, conversation_id: uuid.UUID) -> HttpResponse:
     viewer = _viewer(request)
     conversation = access.access_conversation(viewer, conversation_id)
     return common.thread(
-        request, PORTAL, viewer, conversation, sidebar=sidebar(conversation, viewer.specialist)
+        request,
+        PORTAL,
+        viewer,
+        conversation,
+        sidebar=lambda: sidebar(conversation, viewer.specialist),
     )
 
 

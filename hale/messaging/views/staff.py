@@ -72,19 +72,22 @@ def new(request: HttpRequest, brand_slug: str) -> HttpResponse:
 def thread(request: HttpRequest, brand_slug: str, conversation_id: uuid.UUID) -> HttpResponse:
     brand, viewer = _viewer(request, brand_slug)
     conversation = access.access_conversation(viewer, conversation_id)
-    assign = None
-    if access.is_brand_admin(request.user, brand):
-        assign = AssignForm(
-            staff=_staff_choices(brand),
-            initial={"assignee": conversation.assigned_to_id or ""},
-        )
-    sidebar = {
-        "patient": conversation.patient,
-        "assigned_to": conversation.assigned_to,
-        "assign_form": assign,
-        "assign_url": _portal(brand).url("assign", conversation.uuid),
-        "staff": True,
-    }
+
+    def sidebar() -> dict:
+        assign = None
+        if access.is_brand_admin(request.user, brand):
+            assign = AssignForm(
+                staff=_staff_choices(brand),
+                initial={"assignee": conversation.assigned_to_id or ""},
+            )
+        return {
+            "patient": conversation.patient,
+            "assigned_to": conversation.assigned_to,
+            "assign_form": assign,
+            "assign_url": _portal(brand).url("assign", conversation.uuid),
+            "staff": True,
+        }
+
     return common.thread(
         request,
         _portal(brand),

@@ -137,9 +137,10 @@ def after_send(message: Message) -> None:
     people = [(u, s) for u, s in recipients(conversation, side) if u.pk != message.sender_id]
     told = [u for u in notified(conversation, side) if u.pk != message.sender_id]
     # The first unread message of a stretch is notified; the rest only update counts.
-    fresh = [u for u in told if _first_unread(conversation, u, message)]
-    for user in told:
-        ReadState.objects.get_or_create(conversation=conversation, user=user)
+    states = [ReadState.objects.get_or_create(conversation=conversation, user=u)[0] for u in told]
+    fresh = [
+        u for u, s in zip(told, states, strict=True) if _first_unread(conversation, s, message)
+    ]
     payload = {
         "type": realtime.CREATED,
         "conversation": str(conversation.uuid),
@@ -176,10 +177,10 @@ def sender_name(message: Message, for_side: str) -> str:
     return conversation.brand.name
 
 
-def _first_unread(conversation: Conversation, user, message: Message) -> bool:
-    state = ReadState.objects.filter(conversation=conversation, user=user).first()
-    since = state.last_read_at if state and state.last_read_at else access.EPOCH
-    side = Side.PATIENT if user.pk == conversation.patient.user_id else message.sender_side
+def _first_unread(conversation: Conversation, state: ReadState, message: Message) -> bool:
+    """Whether ``message`` starts a new unread stretch for ``state``'s user."""
+    since = state.last_read_at or access.EPOCH
+    side = Side.PATIENT if state.user_id == conversation.patient.user_id else message.sender_side
     return not (
         Message.objects.filter(conversation=conversation, deleted_at=None, created_at__gt=since)
         .exclude(sender_side=side)

@@ -285,8 +285,11 @@ async def _deliver(connections: Connections, job, samples: list[float]) -> None:
     ``job`` is (sender, recipient, conversation uuid, measured)."""
     sender, recipient, conversation, measured = job
     loop = asyncio.get_running_loop()
-    while conversation in recipient.waiting:  # one message in flight per conversation
-        await asyncio.sleep(0.001)
+    # One message in flight per conversation: wait for the last one's event and its count.
+    while (
+        earlier := recipient.counted.get(conversation) or recipient.waiting.get(conversation)
+    ) is not None:
+        await asyncio.wait([earlier])
     delivered = loop.create_future()
     counted = loop.create_future()
     recipient.waiting[conversation] = delivered

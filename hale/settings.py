@@ -151,12 +151,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    if env_int("DATABASE_POOL_SIZE", 10):
-        # Under ASGI every request and socket handler runs in a thread of its own, so without a
-        # pool each one would open (and PostgreSQL fork) a fresh connection. psycopg's pool keeps
-        # them open; DATABASE_POOL_SIZE=0 turns it off (e.g. behind PgBouncer).
+    # Under ASGI every request and socket handler runs in a thread of its own, so without a
+    # pool each one would open (and PostgreSQL fork) a fresh connection. psycopg's pool keeps
+    # them open; DATABASE_POOL_SIZE=0 turns it off (e.g. behind PgBouncer).
+    DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 10)
+    if DATABASE_POOL_SIZE:
         DATABASES["default"]["OPTIONS"] = {
-            "pool": {"min_size": 2, "max_size": env_int("DATABASE_POOL_SIZE", 10), "timeout": 10}
+            "pool": {"min_size": 2, "max_size": DATABASE_POOL_SIZE, "timeout": 10}
         }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -15,6 +15,7 @@ The page warns before the idle timeout (``static/js/session-timeout.js``).
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import logging
 import time
@@ -248,8 +249,6 @@ class _SocketWatch:
         self.task = None
 
     def add(self, socket: _Socket) -> None:
-        import asyncio
-
         self.sockets.add(socket)
         if self.task is None:
             self.task = asyncio.ensure_future(self._run())
@@ -258,8 +257,6 @@ class _SocketWatch:
         self.sockets.discard(socket)
 
     async def _run(self) -> None:
-        import asyncio
-
         from channels.db import database_sync_to_async
         from django.conf import settings
 
@@ -284,8 +281,6 @@ _watches: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _watch() -> _SocketWatch:
-    import asyncio
-
     loop = asyncio.get_running_loop()
     watch = _watches.get(loop)
     if watch is None:

@@ -34,6 +34,7 @@ patient_urlpatterns = [
 practice_urlpatterns = [
     *_pages(practice, "practice_message"),
     path("messages/unread.json", practice.unread, name="practice_message_unread"),
+    path("patients/<uuid:patient_id>/", practice.patient, name="practice_patient"),
 ]
 
 # /staff/brands/<brand_slug>/

@@ -149,3 +149,17 @@ def test_staff_answer_a_patient_in_the_shared_inbox(
     expect(page.get_by_role("list", name="Messages")).to_contain_text("I have emailed it")
     conversation = Conversation.objects.get(patient=patient_a, specialist=None)
     assert conversation.assigned_to_id == staff_a.pk
+
+
+def test_specialist_opens_the_patient_from_the_chat_sidebar(
+    page, server, login, patient_a, specialist, assert_accessible
+):
+    conversation = server.call(_opened_by_specialist, patient_a, specialist)
+    login(page, server, specialist.user, "localhost")
+    page.goto(server.url("localhost", f"/practice/messages/{conversation.uuid}/"))
+    page.get_by_role("complementary").get_by_role("link", name="Open the patient").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alice Patient")
+    expect(page.get_by_role("main")).to_contain_text("No sessions yet.")
+    assert_accessible(page)
+    page.get_by_role("main").get_by_role("link", name="Messages", exact=True).click()
+    expect(page.get_by_role("main")).to_contain_text("how was your week?")

@@ -361,3 +361,20 @@ def test_an_infected_attachment_is_refused(
     assert "virus" in response.text.lower()
     assert not thread.messages.filter(body="look").exists()
     assert stored_files() == []
+
+
+def test_specialist_opens_the_patient_from_the_conversation(dana, thread, patient_a):
+    page = dana.get(f"/practice/messages/{thread.uuid}/")
+    url = f"/practice/patients/{patient_a.uuid}/"
+    assert f'href="{url}"' in page.text
+    response = dana.get(url)
+    assert response.status_code == 200
+    assert patient_a.email in response.text
+    assert f"/practice/messages/{thread.uuid}/" in response.text
+    assert "No sessions yet." in response.text
+
+
+def test_a_patient_outside_the_specialists_care_is_404_and_audited(dana, patient_b):
+    response = dana.get(f"/practice/patients/{patient_b.uuid}/")
+    assert response.status_code == 404
+    assert AuditEvent.objects.filter(object_id=str(patient_b.uuid)).exists()

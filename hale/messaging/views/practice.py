@@ -5,6 +5,7 @@ import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -61,7 +62,12 @@ def new(request: HttpRequest) -> HttpResponse:
 
 def sidebar(conversation: Conversation, specialist) -> dict:
     """What the specialist sees beside the chat: next session, consents, care, links."""
-    patient = conversation.patient
+    return patient_summary(conversation.patient, specialist)
+
+
+def patient_summary(patient, specialist) -> dict:
+    """The facts a specialist keeps in view about one of their patients (the chat's sidebar
+    and the patient page)."""
     upcoming = (
         specialist_appointments(specialist)
         .filter(patient=patient)
@@ -74,7 +80,7 @@ def sidebar(conversation: Conversation, specialist) -> dict:
         .order_by("-started_at")
         .first()
     )
-    consent = consent_status_for(patient.user, conversation.brand) if patient.user_id else None
+    consent = consent_status_for(patient.user, patient.brand) if patient.user_id else None
     return {
         "patient": patient,
         "next_appointment": upcoming,
@@ -82,8 +88,37 @@ def sidebar(conversation: Conversation, specialist) -> dict:
         "consent_pending": None if consent is None else consent.needs_consent,
         "propose_url": reverse("schedule_propose") + f"?patient={patient.uuid}",
         "requests_url": reverse("schedule_requests"),
-        "policy_label": Policy(conversation.brand.messaging_policy).label,
+        "patient_url": reverse("practice_patient", args=[patient.uuid]),
+        "policy_label": Policy(patient.brand.messaging_policy).label,
     }
+
+
+@login_required
+@require_safe
+def patient(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
+    """One of the specialist's patients: the summary, their sessions with this specialist,
+    and the conversation."""
+    viewer = _viewer(request)
+    person = access.access_specialist_patient(viewer.specialist, patient_id, active_only=False)
+    conversation = access.conversations_for(viewer).filter(patient=person).first()
+    appointments = (
+        specialist_appointments(viewer.specialist).filter(patient=person).order_by("-start")[:50]
+    )
+    response = render(
+        request,
+        "messaging/practice_patient.html",
+        {
+            "summary": patient_summary(person, viewer.specialist),
+            "appointments": appointments,
+            "conversation_url": (
+                reverse("practice_message_thread", args=[conversation.uuid])
+                if conversation is not None
+                else reverse("practice_message_new") + f"?patient={person.uuid}"
+            ),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

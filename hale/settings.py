@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "hale.scheduling",
     "hale.matching",
     "hale.messaging",
+    "hale.documents",
+    "hale.consents",
     "hale.dashboards",
     "hale.demo",
 ]

@@ -4,7 +4,9 @@ from django.urls import path
 
 from hale.accounts import urls as accounts
 from hale.authn import urls as authn
+from hale.consents import urls as consents
 from hale.dashboards import views as dashboards
+from hale.documents import urls as documents
 from hale.helpcenter import urls as helpcenter
 from hale.legal import urls as legal
 from hale.matching import urls as matching
@@ -18,6 +20,8 @@ urlpatterns = [
     *scheduling.patient_urlpatterns,
     *matching.patient_urlpatterns,
     *messaging.patient_urlpatterns,
+    *documents.patient_urlpatterns,
+    *consents.patient_urlpatterns,
     *accounts.patient_urlpatterns,
     *authn.patient_urlpatterns,
     *legal.patient_urlpatterns,

@@ -7,7 +7,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hale.accounts import urls as accounts
+from hale.consents import urls as consents
 from hale.dashboards import views as dashboards
+from hale.documents import urls as documents
 from hale.helpcenter import urls as helpcenter
 from hale.legal import urls as legal
 from hale.matching import urls as matching
@@ -22,6 +24,8 @@ practice_urlpatterns = [
     *scheduling.practice_urlpatterns,
     *matching.practice_urlpatterns,
     *messaging.practice_urlpatterns,
+    *documents.practice_urlpatterns,
+    *consents.practice_urlpatterns,
     *specialists.practice_urlpatterns,
 ]
 
@@ -33,6 +37,8 @@ staff_urlpatterns = [
     *notifications.staff_urlpatterns,
     *matching.staff_urlpatterns,
     *messaging.staff_urlpatterns,
+    *documents.staff_urlpatterns,
+    *consents.staff_urlpatterns,
 ]
 
 urlpatterns = [

@@ -23,9 +23,11 @@ import uuid
 import weakref
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.base import BaseStorage
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse, set_urlconf
 from django.utils.translation import gettext as _
@@ -130,6 +132,8 @@ class SessionSecurityMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
+            if request.GET.get("signed_out") == State.IDLE.value:
+                self._tell_idle_sign_out(request)
             return self.get_response(request)
         if sessions.bound_elsewhere(request.session, getattr(request, "brand", None)):
             # Made on another brand's (or the platform's) host: signed out here, and left
@@ -154,6 +158,23 @@ class SessionSecurityMiddleware:
         if row is not None and not is_background(request):
             sessions.record_activity(request=request, row=row)
         return None
+
+    def _tell_idle_sign_out(self, request: HttpRequest) -> None:
+        """The idle warning's own sign-in page (``?signed_out=idle``) reached already signed
+        out: say why, once. A background request of the page may have signed the session out
+        first and its response (with the message) been dropped when the page left."""
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES or request.method != "GET":
+            return
+        set_urlconf(getattr(request, "urlconf", None))
+        if request.path != reverse("account_login"):
+            return
+        message = _idle_message()
+        queued = messages.get_messages(request)
+        already = any(str(m.message) == message for m in queued)
+        if isinstance(queued, BaseStorage):
+            queued.used = False  # only looked at: still shown on the page
+        if not already:
+            messages.info(request, message)
 
     def _sign_out(self, request: HttpRequest, state: State) -> HttpResponse:
         message = SIGNED_OUT_MESSAGES[state]()

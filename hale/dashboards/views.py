@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from hale.consents.access import pending_count as pending_consent_count
 from hale.core.http import BrandRequest
 from hale.helpcenter.access import featured_articles
 from hale.tenancy.access import staff_brands
@@ -11,7 +12,14 @@ from hale.tenancy.access import staff_brands
 
 def patient_home(request: BrandRequest) -> HttpResponse:
     """The brand's front page; signed-in patients see their dashboard."""
-    return render(request, "patient/home.html", {"articles": featured_articles(request.brand)})
+    return render(
+        request,
+        "patient/home.html",
+        {
+            "articles": featured_articles(request.brand),
+            "consents_pending": pending_consent_count(request.user, request.brand),
+        },
+    )
 
 
 def platform_home(request: HttpRequest) -> HttpResponse:

@@ -11,7 +11,9 @@ from django.db import transaction
 from hale.accounts.demo import seed_demo_account_security, seed_demo_data_rights, seed_demo_people
 from hale.accounts.models import User
 from hale.authn.demo import seed_demo_signin
+from hale.consents.demo import seed_demo_consents
 from hale.core.demo import DEMO_PASSWORD, DemoLogin
+from hale.documents.demo import seed_demo_documents
 from hale.helpcenter.demo import seed_demo_articles
 from hale.legal.demo import accept_demo_documents, seed_demo_legal
 from hale.matching.demo import refresh_demo_matching, seed_demo_leads, seed_demo_matching
@@ -66,5 +68,7 @@ def seed() -> list[DemoLogin]:
     refresh_demo_matching()
     seed_demo_leads(brands)
     seed_demo_messages(brands)
+    seed_demo_documents(brands)
+    seed_demo_consents(brands)
     seed_demo_account_security([login.email for login in LOGINS])
     return LOGINS

@@ -6,7 +6,24 @@ its receivers in its ``AppConfig.ready()``. Every hook runs inside the schedulin
 transaction (receivers that start work after commit use ``transaction.on_commit``).
 """
 
+from dataclasses import dataclass
+from typing import Any
+
 from hale.core.hooks import Hook
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why something is refused (translatable ``message``) and where the person can put it
+    right: ``url`` (a path; callers add ``?next=`` to come back) labelled ``action``."""
+
+    message: Any
+    url: str = ""
+    action: Any = ""
+
+    def __str__(self) -> str:
+        return str(self.message)
+
 
 booking_refusal = Hook(
     "booking_refusal",
@@ -49,4 +66,28 @@ initial_booking_status = Hook(
     "initial_booking_status",
     """``first(appointment=)``: the status a new booking starts in (e.g. pending payment), or
     None for confirmed.""",
+)
+
+booking_requirement = Hook(
+    "booking_requirement",
+    """``first(brand=, patient=, specialist=, session_type=)``: a ``Refusal`` when ``patient``
+    must do something first (e.g. sign a consent required before the first session or before
+    this ``session_type``), or None. Asked, like ``booking_refusal``, before showing slots
+    (for the chosen session type) and inside ``book_appointment``, which raises
+    ``SchedulingError`` with its message so every caller gets it.""",
+)
+
+join_refusal = Hook(
+    "join_refusal",
+    """``first(appointment=, user=)``: a ``Refusal`` (message + url to put it right) when
+    ``user`` may not join ``appointment`` yet (e.g. consents to sign), or None. The video
+    issue must call it before letting anyone into a session, and show the refusal with its
+    call to action instead of the room.""",
+)
+
+appointment_sections = Hook(
+    "appointment_sections",
+    """``call(appointment=, user=, next_url=)``: sections (``hale.accounts.hooks.RecordSection``)
+    shown on the patient's appointment page, e.g. the consents this session needs; ``next_url``
+    is where a call to action should bring the patient back.""",
 )

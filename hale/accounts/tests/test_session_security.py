@@ -141,6 +141,35 @@ def test_background_requests_of_an_idle_session_get_401_json(patient_a):
 
 
 @override_settings(SESSION_IDLE_TIMEOUT=1800)
+def test_the_idle_pages_sign_in_link_says_why_when_a_background_request_signed_out_first(
+    patient_a,
+):
+    # The page's bell poll signed the idle session out; its response (carrying the message)
+    # was dropped as the page left for the sign-in page with the old cookie.
+    client = signed_in(patient_a.user)
+    shift_session(client, auth=2000, active=1900)
+    old_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.get("/account/session/status/", HTTP_ACCEPT="application/json")
+    client.cookies[settings.SESSION_COOKIE_NAME] = old_cookie
+    client.cookies.pop("messages", None)
+    page = client.get("/accounts/login/?next=%2Faccount%2F&signed_out=idle").content.decode()
+    assert page.count("signed out after 30 minutes without activity") == 1
+
+
+@override_settings(SESSION_IDLE_TIMEOUT=1800)
+def test_the_idle_message_is_shown_once_when_the_sign_in_request_itself_signs_out(patient_a):
+    client = signed_in(patient_a.user)
+    shift_session(client, auth=2000, active=1900)
+    page = client.get("/accounts/login/?next=%2Faccount%2F&signed_out=idle").content.decode()
+    assert page.count("signed out after 30 minutes without activity") == 1
+
+
+def test_a_visitor_who_never_signed_in_is_not_told_they_were_signed_out(db):
+    page = HostClient("calm.localhost").get("/accounts/login/?signed_out=idle").content.decode()
+    assert "without activity" not in page
+
+
+@override_settings(SESSION_IDLE_TIMEOUT=1800)
 def test_activity_writes_happen_at_most_once_a_minute(patient_a):
     client = signed_in(patient_a.user)
     client.get("/account/sessions/")

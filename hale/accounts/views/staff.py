@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hale.accounts import invitations
 from hale.accounts.forms import InvitationForm, PatientForm, PatientSearchForm
+from hale.accounts.hooks import record_sections
 from hale.accounts.invitations import InvitationError
 from hale.accounts.models import Patient
 from hale.core import audit
@@ -48,6 +49,9 @@ def _detail_page(
             "activity": invitations.patient_activity(patient),
             "invitation_form": invitation_form or InvitationForm(),
             "max_pending": invitations.MAX_PENDING_PER_PATIENT,
+            "record_sections": record_sections(
+                patient=patient, audience="staff", user=request.user, brand=brand
+            ),
         },
         status=status,
     )

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from hale.accounts.hooks import record_sections
 from hale.legal.access import consent_status_for
 from hale.matching.models import CareRelationship
 from hale.messaging import access
@@ -110,6 +111,12 @@ def patient(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
         {
             "summary": patient_summary(person, viewer.specialist),
             "appointments": appointments,
+            "record_sections": record_sections(
+                patient=person,
+                audience="specialist",
+                user=request.user,
+                specialist=viewer.specialist,
+            ),
             "conversation_url": (
                 reverse("practice_message_thread", args=[conversation.uuid])
                 if conversation is not None

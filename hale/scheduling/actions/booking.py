@@ -75,6 +75,12 @@ def book_appointment(
     )
     if refusal:
         raise SchedulingError(refusal)
+    # E.g. consents the patient must sign before (this kind of) session.
+    requirement = hooks.booking_requirement.first(
+        brand=patient.brand, patient=patient, specialist=specialist, session_type=session_type
+    )
+    if requirement:
+        raise SchedulingError(requirement.message)
     # E.g. the first booking starts the care relationship, or the switching rule refuses.
     hooks.before_booking.call(patient=patient, specialist=specialist, acting_user=acting_user)
     appointment = Appointment(

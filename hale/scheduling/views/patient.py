@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -92,8 +93,23 @@ def appointment_detail(request: BrandRequest, appointment_id: uuid.UUID) -> Http
     return render(
         request,
         "scheduling/patient/appointment_detail.html",
-        _detail_context(appointment, now),
+        _detail_context(
+            appointment,
+            now,
+            appointment_sections=_appointment_sections(request, appointment),
+        ),
     )
+
+
+def _appointment_sections(request: BrandRequest, appointment: Appointment) -> list:
+    """What apps above add to the appointment page (e.g. consents this session needs)."""
+    found: list = []
+    for result in hooks.appointment_sections.call(
+        appointment=appointment, user=request.user, next_url=request.get_full_path()
+    ):
+        if result is not None:
+            found.extend(result if isinstance(result, list | tuple) else [result])
+    return sorted(found, key=lambda s: (s.order, s.key))
 
 
 def _detail_context(appointment: Appointment, now, **extra) -> dict:
@@ -228,8 +244,13 @@ def book_specialist(request: BrandRequest, specialist_id: uuid.UUID) -> HttpResp
     if chosen is None and session_types:
         chosen = session_types[0]
     now = timezone.now()
-    days, first = ([], None)
+    requirement = None
     if chosen is not None and not refusal:
+        requirement = hooks.booking_requirement.first(
+            brand=request.brand, patient=patient, specialist=specialist, session_type=chosen
+        )
+    days, first = ([], None)
+    if chosen is not None and not refusal and not requirement:
         days, first = _slot_pages(request, specialist, chosen, now)
     prices = {s.pk: session_price(s, request.brand) for s in session_types}
     return render(
@@ -247,8 +268,17 @@ def book_specialist(request: BrandRequest, specialist_id: uuid.UUID) -> HttpResp
             and first > now.astimezone(timezone.get_current_timezone()).date(),
             "specialist_zone": specialist_zone(specialist),
             "booking_refusal": refusal,
+            "booking_requirement": requirement,
+            "requirement_url": _requirement_url(requirement, request.get_full_path()),
         },
     )
+
+
+def _requirement_url(requirement, back: str) -> str:
+    """Where the patient puts a booking requirement right, coming back to ``back``."""
+    if not requirement or not requirement.url:
+        return ""
+    return f"{requirement.url}?{urlencode({'next': back})}"
 
 
 def _parse_start(value: str) -> dt.datetime | None:
@@ -283,6 +313,13 @@ def book_confirm(request: BrandRequest, specialist_id: uuid.UUID) -> HttpRespons
         # that is gone anyway gets the usual message.
         still_offered = actions.is_offered(specialist, session_type, start, now=timezone.now())
         error = refusal if still_offered else str(actions.SlotTaken().message)
+    requirement = None
+    if error is None:
+        requirement = hooks.booking_requirement.first(
+            brand=request.brand, patient=patient, specialist=specialist, session_type=session_type
+        )
+        if requirement:
+            error = str(requirement.message)
     if request.method == "POST" and error is None:
         try:
             appointment = actions.book_appointment(
@@ -310,6 +347,12 @@ def book_confirm(request: BrandRequest, specialist_id: uuid.UUID) -> HttpRespons
             "back": back,
             "error": error,
             "booking_refusal": refusal if refusal and error == refusal else None,
+            "booking_requirement": requirement,
+            "requirement_url": _requirement_url(
+                requirement,
+                f"{reverse('book_confirm', args=[specialist.uuid])}?"
+                + urlencode({"type": str(session_type.uuid), "start": start.isoformat()}),
+            ),
         },
         status=409 if error else 200,
     )

@@ -25,7 +25,7 @@ function start(dialog) {
 
   function signInPage() {
     const next = location.pathname + location.search;
-    return `${data.loginUrl}?${new URLSearchParams({ next })}`;
+    return `${data.loginUrl}?${new URLSearchParams({ next, signed_out: "idle" })}`;
   }
 
   function leave() {

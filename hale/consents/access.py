@@ -1,0 +1,330 @@
+"""Scoped reads of consents: what a patient must sign, what they signed, and who may see a
+signature. A signature or template the viewer may not see answers 404 (``Denied``, audited
+by the middleware), exactly like one that does not exist.
+
+What is pending for a patient (``patient_status``):
+
+- sign-up, before-first-session and session-type templates: pending until a valid signature
+  exists — one of the current version, or of any version when the template does not ask
+  patients to sign new versions again;
+- every-session templates: pending for each upcoming booked appointment without a signature
+  made *for that appointment* (the simple rule: a signature tied to the appointment);
+- any template an open ``ConsentRequest`` asks for: pending until signed after the request.
+
+Templates of a program apply only to members of that program.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from hale.accounts.models import Patient
+from hale.consents.models import (
+    BOOKING_RULES,
+    ConsentRequest,
+    ConsentSignature,
+    ConsentTemplate,
+    ConsentVersion,
+    Requirement,
+)
+from hale.core.access import Denied
+from hale.matching.models import CareRelationship
+from hale.scheduling.models import Appointment
+from hale.specialists.models import Specialist
+from hale.tenancy.models import Brand
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One document waiting for the patient's signature (``appointment`` for an
+    every-session consent; ``request`` when someone asked for it)."""
+
+    template: ConsentTemplate
+    version: ConsentVersion
+    appointment: Appointment | None = None
+    request: ConsentRequest | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.template.uuid}:{self.appointment.uuid if self.appointment else ''}"
+
+
+@dataclass
+class PatientStatus:
+    """What a patient has signed and what waits, at a glance."""
+
+    pending: list[Pending] = field(default_factory=list)
+    signed: list[ConsentSignature] = field(default_factory=list)
+
+    @property
+    def pending_count(self) -> int:
+        return len(self.pending)
+
+
+def current_versions(template_ids) -> dict[int, ConsentVersion]:
+    """The newest published version of each template (one query)."""
+    result: dict[int, ConsentVersion] = {}
+    for version in ConsentVersion.objects.filter(template_id__in=list(template_ids)).order_by(
+        "template_id", "-number"
+    ):
+        result.setdefault(version.template_id, version)
+    return result
+
+
+def current_version(template: ConsentTemplate) -> ConsentVersion | None:
+    return template.versions.order_by("-number").first()
+
+
+def templates_for_patient(patient: Patient) -> QuerySet[ConsentTemplate]:
+    """Active templates of the patient's brand that apply to them (program templates only
+    for members)."""
+    return (
+        ConsentTemplate.objects.filter(brand_id=patient.brand_id, is_active=True)
+        .filter(
+            Q(program__isnull=True)
+            | Q(program__in=patient.program_memberships.values("program_id"))
+        )
+        .select_related("session_type")
+    )
+
+
+def _valid(signature: ConsentSignature, template: ConsentTemplate, version: ConsentVersion):
+    return signature.version_id == version.pk or not template.resign_on_new_version
+
+
+def patient_status(patient: Patient, *, now=None) -> PatientStatus:
+    """Everything pending and signed for ``patient``, in a fixed number of queries."""
+    now = now or timezone.now()
+    signatures = list(
+        ConsentSignature.objects.filter(patient=patient)
+        .select_related("version", "template", "appointment")
+        .order_by("-signed_at", "-pk")
+    )
+    open_requests = list(
+        ConsentRequest.objects.filter(patient=patient, fulfilled_at__isnull=True)
+        .select_related("template", "specialist")
+        .order_by("created_at", "pk")
+    )
+    templates = {t.pk: t for t in templates_for_patient(patient)}
+    for req in open_requests:
+        if req.template.is_active:
+            templates.setdefault(req.template_id, req.template)
+    versions = current_versions(templates)
+    upcoming: list[Appointment] = []
+    if any(t.requirement == Requirement.EVERY_SESSION for t in templates.values()):
+        upcoming = list(
+            Appointment.objects.filter(
+                patient=patient, status__in=Appointment.BOOKED_STATUSES, end__gt=now
+            ).order_by("start", "pk")
+        )
+    by_template: dict[int, list[ConsentSignature]] = {}
+    for signature in signatures:
+        by_template.setdefault(signature.template_id, []).append(signature)
+
+    status = PatientStatus(signed=signatures)
+    requested = set()
+    for req in open_requests:
+        template = templates.get(req.template_id)
+        version = versions.get(req.template_id)
+        if template is None or version is None or req.template_id in requested:
+            continue
+        requested.add(req.template_id)
+        status.pending.append(Pending(template=template, version=version, request=req))
+    for template in sorted(templates.values(), key=lambda t: (t.title, t.pk)):
+        version = versions.get(template.pk)
+        if version is None or template.pk in requested:
+            continue
+        own = by_template.get(template.pk, [])
+        if template.requirement == Requirement.EVERY_SESSION:
+            for appointment in upcoming:
+                if not any(
+                    s.appointment_id == appointment.pk and _valid(s, template, version) for s in own
+                ):
+                    status.pending.append(
+                        Pending(template=template, version=version, appointment=appointment)
+                    )
+        elif template.requirement != Requirement.ON_REQUEST:
+            if not any(_valid(s, template, version) for s in own if s.appointment_id is None):
+                status.pending.append(Pending(template=template, version=version))
+    return status
+
+
+def blocking_pending(
+    patient: Patient, *, session_type=None, appointment: Appointment | None = None
+) -> list[Pending]:
+    """What must be signed before booking (``session_type``: the one being booked) or, with
+    ``appointment``, before joining that session."""
+    result = []
+    type_id = (
+        appointment.session_type_id
+        if appointment is not None
+        else getattr(session_type, "pk", session_type)
+    )
+    for item in patient_status(patient).pending:
+        rule = item.template.requirement
+        if item.request is not None and rule == Requirement.ON_REQUEST:
+            continue
+        if rule == Requirement.SESSION_TYPE:
+            if type_id is not None and item.template.session_type_id == type_id:
+                result.append(item)
+        elif rule in BOOKING_RULES:
+            result.append(item)
+        elif rule == Requirement.EVERY_SESSION and appointment is not None:
+            if item.appointment is not None and item.appointment.pk == appointment.pk:
+                result.append(item)
+    return result
+
+
+# --- The patient's own ------------------------------------------------------------------------
+
+
+def patient_for(user, brand: Brand | None) -> Patient:
+    """The signed-in patient on this brand; 404 for anyone else."""
+    if brand is None or not getattr(user, "is_authenticated", False):
+        raise Denied(Patient)
+    patient = Patient.objects.filter(brand=brand, user=user, portal_enabled=True).first()
+    if patient is None:
+        raise Denied(Patient)
+    return patient
+
+
+def _signatures() -> QuerySet[ConsentSignature]:
+    return ConsentSignature.objects.select_related(
+        "version", "template", "patient", "patient__brand", "appointment", "signer"
+    )
+
+
+def access_template_to_sign(patient: Patient, template_id: uuid.UUID) -> ConsentTemplate:
+    """A template the patient may sign: an active one of their brand that applies to them,
+    or one someone asked them to sign."""
+    template = templates_for_patient(patient).filter(uuid=template_id).first()
+    if template is None:
+        template = (
+            ConsentTemplate.objects.filter(
+                uuid=template_id,
+                brand_id=patient.brand_id,
+                is_active=True,
+                requests__patient=patient,
+                requests__fulfilled_at__isnull=True,
+            )
+            .distinct()
+            .first()
+        )
+    if template is None:
+        raise Denied(ConsentTemplate, template_id)
+    return template
+
+
+def access_patient_signature(patient: Patient, signature_id: uuid.UUID) -> ConsentSignature:
+    signature = _signatures().filter(uuid=signature_id, patient=patient).first()
+    if signature is None:
+        raise Denied(ConsentSignature, signature_id)
+    return signature
+
+
+# --- Specialists (through the care relationship) -----------------------------------------
+
+
+def specialist_for(user) -> Specialist:
+    specialist = (
+        Specialist.objects.approved().filter(user=user).first()
+        if getattr(user, "is_authenticated", False)
+        else None
+    )
+    if specialist is None:
+        raise Denied(Specialist)
+    return specialist
+
+
+def in_care(patient: Patient, specialist: Specialist) -> bool:
+    return CareRelationship.objects.filter(
+        patient=patient,
+        specialist=specialist,
+        brand_id=patient.brand_id,
+        status=CareRelationship.Status.ACTIVE,
+    ).exists()
+
+
+def access_specialist_patient(specialist: Specialist, patient_id) -> Patient:
+    patient = (
+        Patient.objects.filter(
+            uuid=patient_id,
+            erased_at__isnull=True,
+            care_relationships__specialist=specialist,
+            care_relationships__status=CareRelationship.Status.ACTIVE,
+        )
+        .select_related("brand")
+        .distinct()
+        .first()
+    )
+    if patient is None or not in_care(patient, specialist):
+        raise Denied(Patient, patient_id)
+    return patient
+
+
+def access_specialist_signature(
+    specialist: Specialist, signature_id: uuid.UUID
+) -> ConsentSignature:
+    signature = _signatures().filter(uuid=signature_id).first()
+    if signature is None or not in_care(signature.patient, specialist):
+        raise Denied(ConsentSignature, signature_id)
+    return signature
+
+
+# --- Brand staff ------------------------------------------------------------------------------
+
+
+def brand_templates(brand: Brand) -> QuerySet[ConsentTemplate]:
+    return ConsentTemplate.objects.filter(brand=brand).select_related("program", "session_type")
+
+
+def access_staff_template(brand: Brand, template_id) -> ConsentTemplate:
+    template = brand_templates(brand).filter(uuid=template_id).first()
+    if template is None:
+        raise Denied(ConsentTemplate, template_id)
+    return template
+
+
+def access_staff_patient(brand: Brand, patient_id) -> Patient:
+    patient = Patient.objects.filter(brand=brand, uuid=patient_id, erased_at__isnull=True).first()
+    if patient is None:
+        raise Denied(Patient, patient_id)
+    return patient
+
+
+def access_staff_signature(brand: Brand, signature_id: uuid.UUID) -> ConsentSignature:
+    signature = _signatures().filter(uuid=signature_id, patient__brand=brand).first()
+    if signature is None:
+        raise Denied(ConsentSignature, signature_id)
+    return signature
+
+
+def requestable_templates(patient: Patient) -> QuerySet[ConsentTemplate]:
+    """Templates one may ask ``patient`` to sign: active, published, of their brand."""
+    return (
+        ConsentTemplate.objects.filter(brand_id=patient.brand_id, is_active=True)
+        .filter(versions__isnull=False)
+        .distinct()
+        .order_by("title", "pk")
+    )
+
+
+def template_signatures(template: ConsentTemplate) -> QuerySet[ConsentSignature]:
+    return (
+        ConsentSignature.objects.filter(template=template)
+        .select_related("version", "patient", "appointment")
+        .order_by("-signed_at", "-pk")
+    )
+
+
+def pending_count(user, brand) -> int:
+    """How many documents wait for this signed-in patient's signature on ``brand`` (0 for
+    anyone who is not a patient there)."""
+    if brand is None or not getattr(user, "is_authenticated", False):
+        return 0
+    patient = Patient.objects.filter(brand=brand, user=user, portal_enabled=True).first()
+    if patient is None:
+        return 0
+    return patient_status(patient).pending_count

@@ -1,0 +1,18 @@
+"""Notification kinds of consents."""
+
+from django.utils.translation import gettext_lazy as _
+
+from hale.notifications.kinds import EMAIL, IN_APP, PATIENT, Kind, register
+
+CONSENT_REQUESTED = register(
+    Kind(
+        key="consent.requested",
+        label=_("Documents to sign"),
+        description=_("When your specialist or the clinic asks you to sign a consent."),
+        portals=(PATIENT,),
+        channels=frozenset({IN_APP, EMAIL}),
+        default_channels=frozenset({IN_APP, EMAIL}),
+        user_can_disable=False,
+        order=50,
+    )
+)

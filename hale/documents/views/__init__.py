@@ -1,0 +1,1 @@
+"""Documents views, one module per portal."""

@@ -5,9 +5,11 @@ every portal page, action and template tag asks it instead of filtering ``Patien
 so disabled portal access (staff switched it off) is respected everywhere alike.
 """
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from hale.accounts.models import Patient
+from hale.core.access import Denied
 
 
 def patient_record(user, brand, *, include_disabled: bool = False) -> Patient | None:
@@ -37,4 +39,21 @@ def access_patient_record(user, brand) -> Patient:
     patient = patient_record(user, brand)
     if patient is None:
         raise Http404
+    return patient
+
+
+def brand_patients(brand) -> "QuerySet[Patient]":
+    """The brand's patient records (not erased), for staff pages and pickers."""
+    return (
+        Patient.objects.filter(brand=brand, erased_at__isnull=True)
+        .select_related("brand", "user")
+        .order_by("full_name", "pk")
+    )
+
+
+def access_brand_patient(brand, patient_id) -> Patient:
+    """One of ``brand``'s patients (callers checked the user is its staff); 404 (audited)."""
+    patient = brand_patients(brand).filter(uuid=patient_id).first()
+    if patient is None:
+        raise Denied(Patient, patient_id)
     return patient

@@ -30,7 +30,7 @@ from hale.consents.models import (
     Requirement,
 )
 from hale.core.access import Denied
-from hale.matching.models import CareRelationship
+from hale.matching.access import has_care
 from hale.scheduling.models import Appointment
 from hale.specialists.models import Specialist
 from hale.tenancy.models import Brand
@@ -239,29 +239,7 @@ def specialist_for(user) -> Specialist:
 
 
 def in_care(patient: Patient, specialist: Specialist) -> bool:
-    return CareRelationship.objects.filter(
-        patient=patient,
-        specialist=specialist,
-        brand_id=patient.brand_id,
-        status=CareRelationship.Status.ACTIVE,
-    ).exists()
-
-
-def access_specialist_patient(specialist: Specialist, patient_id) -> Patient:
-    patient = (
-        Patient.objects.filter(
-            uuid=patient_id,
-            erased_at__isnull=True,
-            care_relationships__specialist=specialist,
-            care_relationships__status=CareRelationship.Status.ACTIVE,
-        )
-        .select_related("brand")
-        .distinct()
-        .first()
-    )
-    if patient is None or not in_care(patient, specialist):
-        raise Denied(Patient, patient_id)
-    return patient
+    return has_care(specialist, patient, active_only=True)
 
 
 def access_specialist_signature(
@@ -285,13 +263,6 @@ def access_staff_template(brand: Brand, template_id) -> ConsentTemplate:
     if template is None:
         raise Denied(ConsentTemplate, template_id)
     return template
-
-
-def access_staff_patient(brand: Brand, patient_id) -> Patient:
-    patient = Patient.objects.filter(brand=brand, uuid=patient_id, erased_at__isnull=True).first()
-    if patient is None:
-        raise Denied(Patient, patient_id)
-    return patient
 
 
 def access_staff_signature(brand: Brand, signature_id: uuid.UUID) -> ConsentSignature:

@@ -19,7 +19,8 @@ from django.http import Http404
 from hale.accounts.models import Patient
 from hale.core.access import Denied
 from hale.documents.models import Document, PatientNote, PrivateNote
-from hale.matching.models import CareRelationship, Supervision
+from hale.matching.access import has_care
+from hale.matching.models import Supervision
 from hale.scheduling.models import Appointment
 from hale.specialists.models import Specialist
 from hale.tenancy.access import access_staff_brand
@@ -60,41 +61,6 @@ def staff_brand(user, slug: str) -> Brand:
         return access_staff_brand(user, slug)
     except Http404:
         raise Denied(Brand, slug) from None
-
-
-def has_care(specialist: Specialist, patient: Patient) -> bool:
-    """An active or past care relationship between them on the patient's brand."""
-    return CareRelationship.objects.filter(
-        specialist=specialist, patient=patient, brand_id=patient.brand_id
-    ).exists()
-
-
-def specialist_patient(specialist: Specialist, patient_id: uuid.UUID) -> Patient:
-    """One of the specialist's patients (active or past care); 404 otherwise."""
-    care = CareRelationship.objects.filter(specialist=specialist)
-    patient = (
-        Patient.objects.select_related("brand", "user")
-        .filter(uuid=patient_id, erased_at__isnull=True)
-        .filter(
-            pk__in=care.values("patient_id"),
-            brand_id__in=care.filter(patient__uuid=patient_id).values("brand_id"),
-        )
-        .first()
-    )
-    if patient is None:
-        raise Denied(Patient, patient_id)
-    return patient
-
-
-def brand_patient(brand: Brand, patient_id: uuid.UUID) -> Patient:
-    patient = (
-        Patient.objects.select_related("brand", "user")
-        .filter(brand=brand, uuid=patient_id, erased_at__isnull=True)
-        .first()
-    )
-    if patient is None:
-        raise Denied(Patient, patient_id)
-    return patient
 
 
 # --- Documents -------------------------------------------------------------------------------
@@ -166,7 +132,7 @@ def access_private_note(specialist: Specialist, note_id: uuid.UUID) -> PrivateNo
         .filter(specialist=specialist, uuid=note_id)
         .first()
     )
-    if note is None or not has_care(specialist, note.patient):
+    if note is None or not has_care(specialist, note.patient, active_only=False):
         raise Denied(PrivateNote, note_id)
     return note
 

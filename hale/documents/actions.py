@@ -9,6 +9,7 @@ rows or logs.
 """
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.urls import reverse
@@ -20,11 +21,15 @@ from hale.core import audit
 from hale.core.uploads import Upload, delete_upload
 from hale.documents import access
 from hale.documents.models import Document, DocumentKind, PatientNote, PrivateNote
+from hale.matching.access import has_care
 from hale.matching.models import Supervision
 from hale.specialists.models import Specialist
 from hale.tenancy.access import staff_brands
 
 logger = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_TITLE = 200
 MAX_MESSAGE = 2_000
@@ -40,7 +45,7 @@ class DocumentError(Exception):
         self.code = code
 
 
-def _at_most(value: str, limit: int, message: str, code: str) -> str:
+def _at_most(value: str, limit: int, message: "StrOrPromise", code: str) -> str:
     """``value`` unless it is longer than ``limit``: then ``message`` (with ``%(max)s``)."""
     if len(value) > limit:
         raise DocumentError(message % {"max": limit}, code=code)
@@ -105,7 +110,9 @@ def share_document(
         "message",
     )
     if specialist is not None:
-        if specialist.user_id != acting_user.pk or not access.has_care(specialist, patient):
+        if specialist.user_id != acting_user.pk or not has_care(
+            specialist, patient, active_only=False
+        ):
             raise DocumentError(_("You can share documents only with your patients."), "care")
         side = Document.Side.SPECIALIST
     else:
@@ -331,7 +338,7 @@ def add_private_note(
     *, specialist: Specialist, patient: Patient, body: str, appointment=None, acting_user
 ) -> PrivateNote:
     """A specialist writes a private note on a patient in their (active or past) care."""
-    if specialist.user_id != acting_user.pk or not access.has_care(specialist, patient):
+    if specialist.user_id != acting_user.pk or not has_care(specialist, patient, active_only=False):
         raise DocumentError(_("You can keep notes only on your patients."), code="care")
     note = PrivateNote.objects.create(
         brand_id=patient.brand_id,

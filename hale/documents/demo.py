@@ -13,7 +13,7 @@ from hale.core.pdf import PdfBuilder
 from hale.core.uploads import store_upload
 from hale.documents import actions
 from hale.documents.models import Document, DocumentKind, PatientNote, PrivateNote
-from hale.matching.models import CareRelationship
+from hale.matching.access import has_care
 from hale.specialists.models import Specialist
 from hale.tenancy.access import staff_brands
 from hale.tenancy.models import Brand
@@ -56,12 +56,6 @@ def _specialist(email: str) -> Specialist | None:
     return Specialist.objects.approved().select_related("user").filter(user__email=email).first()
 
 
-def _in_care(specialist, patient) -> bool:
-    return CareRelationship.objects.filter(
-        specialist=specialist, patient=patient, brand_id=patient.brand_id
-    ).exists()
-
-
 def seed_demo_documents(brands: dict[str, Brand]) -> None:
     calm, northside = brands.get("calm"), brands.get("northside")
     rivera = _specialist("dr.rivera@hale.example")
@@ -94,7 +88,7 @@ def seed_demo_documents(brands: dict[str, Brand]) -> None:
                 acting_user=staff.user,
                 message="Your recent blood test results from the lab.",
             )
-        if rivera is not None and _in_care(rivera, alex):
+        if rivera is not None and has_care(rivera, alex, active_only=False):
             _share(
                 alex,
                 title=LETTER_TITLE,
@@ -138,7 +132,7 @@ def seed_demo_documents(brands: dict[str, Brand]) -> None:
     if (
         priya is not None
         and okafor is not None
-        and _in_care(okafor, priya)
+        and has_care(okafor, priya, active_only=False)
         and not PrivateNote.objects.filter(specialist=okafor, patient=priya).exists()
     ):
         actions.add_private_note(

@@ -10,6 +10,8 @@ from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 
+from hale.accounts.models import Patient
+from hale.core.access import Denied
 from hale.matching.licences import brand_region, licensed_for
 from hale.matching.models import BrandMatching, CareRelationship, Listing
 from hale.scheduling.access import bookable_specialists
@@ -183,3 +185,41 @@ def staff_care_relationships(brand) -> QuerySet[CareRelationship]:
         .select_related("patient", "specialist")
         .order_by("-started_at")
     )
+
+
+# --- A specialist's patients ----------------------------------------------------------------
+
+
+def has_care(specialist: Specialist, patient: Patient, *, active_only: bool) -> bool:
+    """A care relationship between them on the patient's brand (active, or also past)."""
+    care = CareRelationship.objects.filter(
+        specialist=specialist, patient=patient, brand_id=patient.brand_id
+    )
+    if active_only:
+        care = care.filter(status=CareRelationship.Status.ACTIVE)
+    return care.exists()
+
+
+def specialist_patients(specialist: Specialist, *, active_only: bool) -> QuerySet[Patient]:
+    """Patients the specialist cares (or, unless ``active_only``, cared) for, on the brand
+    of that care relationship."""
+    care = CareRelationship.objects.filter(specialist=specialist, patient=OuterRef("pk"))
+    if active_only:
+        care = care.filter(status=CareRelationship.Status.ACTIVE)
+    return (
+        Patient.objects.filter(brand_id__in=care.values("brand_id"))
+        .filter(pk__in=care.values("patient_id"))
+        .filter(erased_at__isnull=True)
+        .select_related("brand", "user")
+        .order_by("full_name", "pk")
+    )
+
+
+def access_specialist_patient(specialist: Specialist, patient_id, *, active_only: bool) -> Patient:
+    """One of the specialist's patients; 404 (audited) otherwise."""
+    patient = (
+        specialist_patients(specialist, active_only=active_only).filter(uuid=patient_id).first()
+    )
+    if patient is None:
+        raise Denied(Patient, patient_id)
+    return patient

@@ -247,40 +247,6 @@ def patient_specialists(patient: Patient) -> QuerySet[Specialist]:
     )
 
 
-def specialist_patients(specialist: Specialist, *, active_only: bool) -> QuerySet[Patient]:
-    """Patients the specialist cares or cared for (those they may write to)."""
-    care = CareRelationship.objects.filter(specialist=specialist, patient=OuterRef("pk"))
-    if active_only:
-        care = care.filter(status=CareRelationship.Status.ACTIVE)
-    return (
-        Patient.objects.filter(brand_id__in=care.values("brand_id"))
-        .filter(pk__in=care.values("patient_id"))
-        .filter(erased_at__isnull=True)
-        .select_related("brand")
-        .order_by("full_name", "pk")
-    )
-
-
-def access_specialist_patient(specialist: Specialist, patient_id, *, active_only: bool) -> Patient:
-    patient = (
-        specialist_patients(specialist, active_only=active_only).filter(uuid=patient_id).first()
-    )
-    if patient is None:
-        raise Denied(Patient, patient_id)
-    return patient
-
-
-def brand_patients(brand: Brand) -> QuerySet[Patient]:
-    return Patient.objects.filter(brand=brand, erased_at__isnull=True).order_by("full_name", "pk")
-
-
-def access_brand_patient(brand: Brand, patient_id) -> Patient:
-    patient = brand_patients(brand).filter(uuid=patient_id).first()
-    if patient is None:
-        raise Denied(Patient, patient_id)
-    return patient
-
-
 def brand_staff_users(brand: Brand) -> QuerySet:
     """People who read the brand's shared inbox."""
     return (

@@ -16,6 +16,8 @@ STAFF_PAGES = [
     ("/staff/brands/calm/legal/", "Terms and privacy"),
     ("/staff/brands/calm/legal/new/terms/", "new version"),
     ("/staff/brands/calm/listings/", "Specialists listed on"),
+    ("/staff/brands/calm/consents/", "Consent"),
+    ("/staff/brands/calm/consents/new/", "Consent"),
 ]
 
 

@@ -15,13 +15,14 @@ from hale.consents import access, actions
 from hale.consents.errors import ConsentError
 from hale.consents.forms import RequestForm
 from hale.consents.views import common
+from hale.matching.access import access_specialist_patient
 
 
 @login_required
 @require_POST
 def request_consent(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     specialist = access.specialist_for(request.user)
-    patient = access.access_specialist_patient(specialist, patient_id)
+    patient = access_specialist_patient(specialist, patient_id, active_only=True)
     form = RequestForm(request.POST, templates=access.requestable_templates(patient))
     if form.is_valid():
         try:

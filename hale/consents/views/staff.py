@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from hale.accounts.models import Patient
+from hale.accounts.access import access_brand_patient, brand_patients
 from hale.consents import access, actions
 from hale.consents.errors import ConsentError
 from hale.consents.forms import PatientChoiceForm, RequestForm, TemplateForm
@@ -122,7 +122,7 @@ def template_detail(request: HttpRequest, brand_slug: str, template_id: uuid.UUI
             else:
                 messages.success(request, _("Draft saved."))
             return redirect("staff_consent_detail", brand.slug, template.uuid)
-    patients = Patient.objects.filter(brand=brand, erased_at__isnull=True).order_by("full_name")
+    patients = brand_patients(brand)
     return render(
         request,
         "consents/staff/edit.html",
@@ -142,7 +142,7 @@ def template_detail(request: HttpRequest, brand_slug: str, template_id: uuid.UUI
 def template_request(request: HttpRequest, brand_slug: str, template_id: uuid.UUID) -> HttpResponse:
     brand = access_staff_brand(request.user, brand_slug)
     template = access.access_staff_template(brand, template_id)
-    patients = Patient.objects.filter(brand=brand, erased_at__isnull=True)
+    patients = brand_patients(brand)
     form = PatientChoiceForm(request.POST, templates=[template], patients=patients)
     _send(request, form)
     return redirect("staff_consent_detail", brand.slug, template.uuid)
@@ -169,7 +169,7 @@ def _send(request, form, patient=None) -> None:
 @require_POST
 def patient_request(request: HttpRequest, brand_slug: str, patient_id: uuid.UUID) -> HttpResponse:
     brand = access_staff_brand(request.user, brand_slug)
-    patient = access.access_staff_patient(brand, patient_id)
+    patient = access_brand_patient(brand, patient_id)
     form = RequestForm(request.POST, templates=access.requestable_templates(patient))
     _send(request, form, patient=patient)
     return redirect(reverse("staff_patient_detail", args=[brand.slug, patient.uuid]) + "#consents")

@@ -17,6 +17,7 @@ from hale.documents import access, actions
 from hale.documents.forms import PrivateNoteForm, ShareForm
 from hale.documents.models import Document
 from hale.documents.views.common import serve_document, store_and
+from hale.matching.access import access_specialist_patient
 
 
 def _specialist(request: HttpRequest):
@@ -33,7 +34,7 @@ def _patient_url(patient) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 def share(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     specialist = _specialist(request)
-    patient = access.specialist_patient(specialist, patient_id)
+    patient = access_specialist_patient(specialist, patient_id, active_only=False)
     policy = patient.brand.upload_policy()
     form = ShareForm(request.POST or None, request.FILES or None, policy=policy)
     if request.method == "POST" and form.is_valid():
@@ -71,7 +72,7 @@ def share(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
 @require_safe
 def file(request: HttpRequest, patient_id: uuid.UUID, document_id: uuid.UUID) -> HttpResponse:
     specialist = _specialist(request)
-    patient = access.specialist_patient(specialist, patient_id)
+    patient = access_specialist_patient(specialist, patient_id, active_only=False)
     document = access.access_team_document(patient, document_id)
     response = serve_document(request, document)
     actions.record_team_read(document=document, acting_user=request.user, side="specialist")
@@ -82,7 +83,7 @@ def file(request: HttpRequest, patient_id: uuid.UUID, document_id: uuid.UUID) ->
 @require_POST
 def withdraw(request: HttpRequest, patient_id: uuid.UUID, document_id: uuid.UUID) -> HttpResponse:
     specialist = _specialist(request)
-    patient = access.specialist_patient(specialist, patient_id)
+    patient = access_specialist_patient(specialist, patient_id, active_only=False)
     document = access.access_team_document(patient, document_id)
     if document.shared_by_id != request.user.pk:
         raise Denied(Document, document_id)
@@ -112,7 +113,7 @@ def _note_page(request, patient, form, *, note=None, status=200) -> HttpResponse
 def note_new(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     """Write a private note (``?session=<appointment uuid>`` preselects the session)."""
     specialist = _specialist(request)
-    patient = access.specialist_patient(specialist, patient_id)
+    patient = access_specialist_patient(specialist, patient_id, active_only=False)
     sessions = list(access.session_choices(specialist, patient))
     initial = {"session": request.GET.get("session", "")}
     form = PrivateNoteForm(request.POST or None, sessions=sessions, initial=initial)
@@ -137,7 +138,7 @@ def note_new(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def note_edit(request: HttpRequest, patient_id: uuid.UUID, note_id: uuid.UUID) -> HttpResponse:
     specialist = _specialist(request)
-    patient = access.specialist_patient(specialist, patient_id)
+    patient = access_specialist_patient(specialist, patient_id, active_only=False)
     note = access.access_private_note(specialist, note_id)
     if note.patient_id != patient.pk:
         raise Denied(type(note), note_id)
@@ -174,7 +175,7 @@ def note_edit(request: HttpRequest, patient_id: uuid.UUID, note_id: uuid.UUID) -
 @require_POST
 def note_delete(request: HttpRequest, patient_id: uuid.UUID, note_id: uuid.UUID) -> HttpResponse:
     specialist = _specialist(request)
-    patient = access.specialist_patient(specialist, patient_id)
+    patient = access_specialist_patient(specialist, patient_id, active_only=False)
     note = access.access_private_note(specialist, note_id)
     if note.patient_id != patient.pk:
         raise Denied(type(note), note_id)

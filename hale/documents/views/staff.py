@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from hale.accounts.access import access_brand_patient
 from hale.documents import access, actions
 from hale.documents.forms import ShareForm
 from hale.documents.views.common import serve_document, store_and
@@ -18,7 +19,7 @@ from hale.documents.views.common import serve_document, store_and
 
 def _scope(request: HttpRequest, brand_slug: str, patient_id: uuid.UUID):
     brand = access.staff_brand(request.user, brand_slug)
-    return brand, access.brand_patient(brand, patient_id)
+    return brand, access_brand_patient(brand, patient_id)
 
 
 def _patient_url(brand, patient) -> str:

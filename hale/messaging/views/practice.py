@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from hale.accounts.hooks import record_sections
 from hale.legal.access import consent_status_for
+from hale.matching.access import access_specialist_patient, specialist_patients
 from hale.matching.models import CareRelationship
 from hale.messaging import access
 from hale.messaging.models import Conversation, Side
@@ -33,7 +34,7 @@ def _viewer(request: HttpRequest) -> access.Viewer:
 @require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
-    can_start = access.specialist_patients(viewer.specialist, active_only=False).exists()
+    can_start = specialist_patients(viewer.specialist, active_only=False).exists()
     return common.inbox(request, PORTAL, viewer, can_start=can_start)
 
 
@@ -41,7 +42,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
-    patients = list(access.specialist_patients(viewer.specialist, active_only=False))
+    patients = list(specialist_patients(viewer.specialist, active_only=False))
     recipients = [(str(p.uuid), f"{p.full_name or p.email} · {p.brand.name}") for p in patients]
 
     def resolve(value: str):
@@ -100,7 +101,7 @@ def patient(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     """One of the specialist's patients: the summary, their sessions with this specialist,
     and the conversation."""
     viewer = _viewer(request)
-    person = access.access_specialist_patient(viewer.specialist, patient_id, active_only=False)
+    person = access_specialist_patient(viewer.specialist, patient_id, active_only=False)
     conversation = access.conversations_for(viewer).filter(patient=person).first()
     appointments = (
         specialist_appointments(viewer.specialist).filter(patient=person).order_by("-start")[:50]

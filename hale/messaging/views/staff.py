@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from hale.accounts.access import access_brand_patient, brand_patients
 from hale.messaging import access, actions
 from hale.messaging.errors import MessagingError
 from hale.messaging.forms import AssignForm
@@ -49,11 +50,11 @@ def inbox(request: HttpRequest, brand_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def new(request: HttpRequest, brand_slug: str) -> HttpResponse:
     brand, viewer = _viewer(request, brand_slug)
-    patients = access.brand_patients(brand)
+    patients = brand_patients(brand)
     recipients = [(str(p.uuid), p.full_name or p.email) for p in patients]
 
     def resolve(value: str):
-        return access.access_brand_patient(brand, value), None
+        return access_brand_patient(brand, value), None
 
     wanted = request.GET.get("patient", "")
     return common.start(

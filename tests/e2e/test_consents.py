@@ -65,6 +65,32 @@ def test_patient_signs_by_typing_with_the_keyboard_alone(page, server, login, pa
     assert signature.method == "typed" and signature.typed_name == "Alice Patient"
 
 
+def test_a_typed_name_begun_before_the_pad_script_loads_is_kept(
+    page, server, login, patient_a, staff_a
+):
+    """On a slow connection the pad script can arrive after the person chose "type my name"
+    and started typing; it must not switch them back to the drawing pad."""
+    template = server.call(_template, patient_a.brand, staff_a)
+    login(page, server, patient_a.user, "calm.localhost")
+    page.route("**/js/signature-pad*.js", lambda route: route.abort())
+    page.goto(server.url("calm.localhost", f"/consents/{template.uuid}/sign/"))
+    page.get_by_label("Type my name instead").check()
+    page.get_by_label("Your full name").fill("Alice Patient")
+    script_url = page.evaluate(
+        "[...document.scripts].map((s) => s.src).find((src) => src.includes('signature-pad'))"
+    )
+    page.unroute("**/js/signature-pad*.js")
+    page.add_script_tag(url=script_url + "?late=1", type="module")
+    expect(page.get_by_label("Draw my signature")).to_be_visible()  # the script has run
+    expect(page.get_by_label("Your full name")).to_be_visible()
+    expect(page.get_by_label("Your full name")).to_have_value("Alice Patient")
+    page.get_by_label("I understand this signature is legally binding").check()
+    page.get_by_role("button", name="Sign", exact=True).click()
+    expect(page.get_by_text("is signed")).to_be_visible()
+    signature = server.call(lambda: ConsentSignature.objects.get(template=template))
+    assert signature.method == "typed" and signature.typed_name == "Alice Patient"
+
+
 def test_booking_waits_for_the_consent_and_comes_back_after_signing(
     page, server, login, patient_a, staff_a, specialist, assert_accessible
 ):

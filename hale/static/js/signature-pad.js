@@ -47,7 +47,10 @@ function setUp(root) {
   radios.forEach((radio) => radio.addEventListener("change", () => show(radio.value)));
 
   drawChoice.hidden = false;
-  const method = root.dataset.method || "drawn";
+  // Someone who already chose "type my name" (or started typing) before this script ran
+  // keeps that choice: the form is never switched from under them.
+  const started = root.contains(document.activeElement) || typed.value !== "";
+  const method = started ? "typed" : root.dataset.method || "drawn";
   root.querySelector(`input[type=radio][value="${method}"]`).checked = true;
   show(method);
   window.addEventListener("resize", () => { if (!drawArea.hidden) resize(); });

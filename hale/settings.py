@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "hale.messaging",
     "hale.documents",
     "hale.consents",
+    "hale.intake",
     "hale.dashboards",
     "hale.demo",
 ]
@@ -108,6 +109,7 @@ MIDDLEWARE = [
     "hale.accounts.mfa_policy.MfaRequiredMiddleware",
     "hale.accounts.middleware.PortalAccessMiddleware",
     "hale.legal.middleware.ConsentGateMiddleware",
+    "hale.consents.middleware.SignupConsentGateMiddleware",
     "hale.core.middleware.TimezoneMiddleware",
     "hale.core.access.DeniedAccessMiddleware",
 ]

@@ -8,6 +8,7 @@ from hale.consents import urls as consents
 from hale.dashboards import views as dashboards
 from hale.documents import urls as documents
 from hale.helpcenter import urls as helpcenter
+from hale.intake import urls as intake
 from hale.legal import urls as legal
 from hale.matching import urls as matching
 from hale.messaging import urls as messaging
@@ -22,6 +23,7 @@ urlpatterns = [
     *messaging.patient_urlpatterns,
     *documents.patient_urlpatterns,
     *consents.patient_urlpatterns,
+    *intake.patient_urlpatterns,
     *accounts.patient_urlpatterns,
     *authn.patient_urlpatterns,
     *legal.patient_urlpatterns,

@@ -11,6 +11,7 @@ from hale.consents import urls as consents
 from hale.dashboards import views as dashboards
 from hale.documents import urls as documents
 from hale.helpcenter import urls as helpcenter
+from hale.intake import urls as intake
 from hale.legal import urls as legal
 from hale.matching import urls as matching
 from hale.messaging import urls as messaging
@@ -26,6 +27,7 @@ practice_urlpatterns = [
     *messaging.practice_urlpatterns,
     *documents.practice_urlpatterns,
     *consents.practice_urlpatterns,
+    *intake.practice_urlpatterns,
     *specialists.practice_urlpatterns,
 ]
 
@@ -39,6 +41,7 @@ staff_urlpatterns = [
     *messaging.staff_urlpatterns,
     *documents.staff_urlpatterns,
     *consents.staff_urlpatterns,
+    *intake.staff_urlpatterns,
 ]
 
 urlpatterns = [

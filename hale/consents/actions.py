@@ -12,6 +12,7 @@ patient to sign, and signing.
 import datetime as dt
 import logging
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -102,8 +103,16 @@ def create_template(
         draft_body=body,
         created_by=acting_user,
     )
+    _forget_signup_rule(brand.pk)
     audit.record(acting_user, "consents.template_created", template, brand=brand)
     return template
+
+
+def _forget_signup_rule(brand_id: int) -> None:
+    """The sign-up gate's cached flag is recomputed after this change commits."""
+    from hale.consents.middleware import cache_key
+
+    transaction.on_commit(lambda: cache.delete(cache_key(brand_id)))
 
 
 def _locked_template(template: ConsentTemplate, revision: int | None) -> ConsentTemplate:
@@ -160,6 +169,7 @@ def update_template(
             "updated_at",
         ]
     )
+    _forget_signup_rule(template.brand_id)
     audit.record(acting_user, "consents.template_updated", template, brand=template.brand)
     return template
 
@@ -194,6 +204,7 @@ def publish_version(
     )
     template.revision += 1
     template.save(update_fields=["resign_on_new_version", "revision", "updated_at"])
+    _forget_signup_rule(template.brand_id)
     audit.record(
         acting_user,
         "consents.version_published",

@@ -4,9 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from hale.accounts.access import request_patient
 from hale.consents.access import pending_count as pending_consent_count
 from hale.core.http import BrandRequest
 from hale.helpcenter.access import featured_articles
+from hale.intake.access import pending_count as pending_form_count
 from hale.tenancy.access import staff_brands
 
 
@@ -18,6 +20,7 @@ def patient_home(request: BrandRequest) -> HttpResponse:
         {
             "articles": featured_articles(request.brand),
             "consents_pending": pending_consent_count(request.user, request.brand),
+            "forms_pending": pending_form_count(request_patient(request)),
         },
     )
 

@@ -15,6 +15,7 @@ from hale.consents.demo import seed_demo_consents
 from hale.core.demo import DEMO_PASSWORD, DemoLogin
 from hale.documents.demo import seed_demo_documents
 from hale.helpcenter.demo import seed_demo_articles
+from hale.intake.demo import seed_demo_intake
 from hale.legal.demo import accept_demo_documents, seed_demo_legal
 from hale.matching.demo import refresh_demo_matching, seed_demo_leads, seed_demo_matching
 from hale.matching.programs.demo import seed_demo_programs
@@ -70,5 +71,6 @@ def seed() -> list[DemoLogin]:
     seed_demo_messages(brands)
     seed_demo_documents(brands)
     seed_demo_consents(brands)
+    seed_demo_intake(brands)
     seed_demo_account_security([login.email for login in LOGINS])
     return LOGINS

@@ -21,8 +21,9 @@ def _path(name: str, *args) -> str | None:
 
 
 @cache
-def _open_prefixes() -> tuple[str, ...]:
-    """Paths a patient may use before accepting: the accept page and the documents it links
+def open_prefixes() -> tuple[str, ...]:
+    """Paths a patient may use before accepting (other gates, e.g. the sign-up consents,
+    keep the same ones open): the accept page and the documents it links
     to, signing out, confirming an email address, "Your data" (export and deletion),
     switching language, the bell's count, static files and media, and websockets."""
     prefixes = [
@@ -43,7 +44,7 @@ def _open_prefixes() -> tuple[str, ...]:
     return tuple(p for p in prefixes if p and p != "/")
 
 
-def _next_path(request: HttpRequest) -> str:
+def next_path(request: HttpRequest) -> str:
     """Where to come back after accepting: this page for a GET, the page an htmx request came
     from, else the home page (a form posted now would be lost anyway)."""
     htmx = getattr(request, "htmx", None)
@@ -70,11 +71,11 @@ class ConsentGateMiddleware:
         if (
             getattr(request, "brand", None) is not None
             and request.user.is_authenticated
-            and not request.path.startswith(_open_prefixes())
+            and not request.path.startswith(open_prefixes())
             and consent_status(request).needs_consent
         ):
             target = reverse("legal_accept", urlconf=BRAND_URLCONF)
-            target = f"{target}?{urlencode({'next': _next_path(request)})}"
+            target = f"{target}?{urlencode({'next': next_path(request)})}"
             if getattr(request, "htmx", False):
                 response = HttpResponse(status=204)
                 response["HX-Redirect"] = target

@@ -124,3 +124,29 @@ def test_booking_waits_for_the_consent_and_comes_back_after_signing(
         "Your session is booked"
     )
     assert server.call(lambda: Appointment.objects.filter(patient=patient_a).count()) == 1
+
+
+def test_a_signup_consent_comes_first_and_brings_the_patient_back(
+    page, server, login, patient_a, staff_a, assert_accessible
+):
+    def signup_template():
+        template = actions.create_template(
+            brand=patient_a.brand,
+            acting_user=staff_a,
+            title="Telehealth consent",
+            body="You agree to receive care remotely.",
+            requirement="signup",
+        )
+        actions.publish_version(template=template, acting_user=staff_a, revision=None)
+
+    server.call(signup_template)
+    login(page, server, patient_a.user, "calm.localhost")
+    page.goto(server.url("calm.localhost", "/appointments/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Telehealth consent")
+    assert_accessible(page)
+    page.get_by_label("Type my name instead").check()
+    page.get_by_label("Your full name").fill("Alice Patient")
+    page.get_by_label("I understand this signature is legally binding").check()
+    page.get_by_role("button", name="Sign", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/appointments/$"))
+    expect(page.get_by_text("is signed")).to_be_visible()

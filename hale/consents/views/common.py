@@ -10,7 +10,7 @@ from hale.consents.models import ConsentSignature
 from hale.core import audit
 from hale.core.markdown import render_markdown
 from hale.core.signatures import signature_data_url
-from hale.core.uploads.serve import content_disposition
+from hale.core.uploads.serve import generated_pdf_response
 
 
 def signed_page(
@@ -46,11 +46,6 @@ def pdf_response(request: HttpRequest, signature: ConsentSignature, *, brand=Non
     if data is None:
         raise Http404
     audit.record(request.user, "consents.pdf_downloaded", signature, brand=brand)
-    response = HttpResponse(data, content_type="application/pdf")
-    name = f"{signature.version.title} v{signature.version.number}.pdf"
-    response["Content-Disposition"] = content_disposition(name, inline=False)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, no-store"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
+    return generated_pdf_response(
+        data, f"{signature.version.title} v{signature.version.number}.pdf"
+    )

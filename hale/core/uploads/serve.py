@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIRequest
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 
 from hale.core.uploads.models import Upload
 from hale.core.uploads.names import ascii_fallback
@@ -70,3 +70,15 @@ async def _read_async(handle):
             yield chunk
     finally:
         await sync_to_async(handle.close, thread_sensitive=False)()
+
+
+def generated_pdf_response(data: bytes, name: str) -> HttpResponse:
+    """A PDF Hale generated (a signed consent, a form's answers, a receipt) as a private
+    download: never cached, never rendered in a sandbox-less frame, never sniffed."""
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(name, inline=False)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response

@@ -11,6 +11,19 @@ from django.http import Http404, HttpRequest
 from hale.accounts.models import Patient
 from hale.core.access import Denied
 
+MEMO = "_hale_patient_memo"
+
+
+def remember_patient(user, brand, record: Patient | None) -> None:
+    """Keep the record loaded for this request's ``user`` on ``brand`` (``None``: not a
+    patient there) on the user object, which lives as long as the request: later
+    :func:`patient_record` calls for the same brand are answered without a query. Only the
+    per-request middleware calls this; code that reuses one user object across changes
+    (tests, tasks) never has a memo and always reads the database."""
+    if record is not None:
+        record.brand = brand
+    setattr(user, MEMO, (brand.pk, record))
+
 
 def patient_record(user, brand, *, include_disabled: bool = False) -> Patient | None:
     """``user``'s patient record on ``brand``, or None (guests, the platform host, no record,
@@ -18,6 +31,12 @@ def patient_record(user, brand, *, include_disabled: bool = False) -> Patient | 
     pages that must still see the record)."""
     if brand is None or user is None or not getattr(user, "is_authenticated", False):
         return None
+    memo = getattr(user, MEMO, None)
+    if memo is not None and memo[0] == brand.pk:
+        record = memo[1]
+        if record is None or (not include_disabled and not record.portal_enabled):
+            return None
+        return record
     records = Patient.objects.filter(brand=brand, user=user)
     if not include_disabled:
         records = records.filter(portal_enabled=True)

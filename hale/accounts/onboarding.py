@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hale.accounts.access import patient_record
 from hale.accounts.actions import update_preferences
 from hale.accounts.models import Patient, PortalInvitation, User, validate_time_zone
 from hale.core import audit
@@ -86,13 +87,11 @@ def step_url(key: str) -> str:
 def pending_onboarding_url(user, brand: Brand | None) -> str | None:
     """Where ``user`` finishes onboarding on ``brand``, or None when there is nothing to do
     (finished, not a patient there, or the platform host). One query."""
-    if brand is None or not getattr(user, "is_authenticated", False):
-        return None
-    patient = (
-        Patient.objects.filter(brand=brand, user=user, portal_enabled=True)
-        .only("pk", "onboarding_step", "onboarded_at")
-        .first()
-    )
+    return onboarding_url_for(patient_record(user, brand))
+
+
+def onboarding_url_for(patient: Patient | None) -> str | None:
+    """:func:`pending_onboarding_url` for a record already loaded (no query)."""
     if patient is None or patient.onboarded_at is not None:
         return None
     return step_url(resume_step(patient))

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from hale.accounts.access import patient_record
 from hale.accounts.models import Patient
 from hale.consents.models import (
     BOOKING_RULES,
@@ -66,9 +67,12 @@ class PatientStatus:
 def current_versions(template_ids) -> dict[int, ConsentVersion]:
     """The newest published version of each template (one query)."""
     result: dict[int, ConsentVersion] = {}
-    for version in ConsentVersion.objects.filter(template_id__in=list(template_ids)).order_by(
-        "template_id", "-number"
-    ):
+    versions = (
+        ConsentVersion.objects.filter(template_id__in=list(template_ids))
+        .defer("body")  # the status shows titles and numbers; the sign page reads the text
+        .order_by("template_id", "-number")
+    )
+    for version in versions:
         result.setdefault(version.template_id, version)
     return result
 
@@ -87,7 +91,11 @@ def templates_for_patient(patient: Patient) -> QuerySet[ConsentTemplate]:
             | Q(program__in=patient.program_memberships.values("program_id"))
         )
         .select_related("session_type")
+        .defer("draft_body")
     )
+
+
+SIGNATURE_HEAVY_FIELDS = ("image_png", "user_agent", "version__body", "template__draft_body")
 
 
 def _valid(signature: ConsentSignature, template: ConsentTemplate, version: ConsentVersion):
@@ -100,6 +108,8 @@ def patient_status(patient: Patient, *, now=None) -> PatientStatus:
     signatures = list(
         ConsentSignature.objects.filter(patient=patient)
         .select_related("version", "template", "appointment")
+        # Not the drawings, the texts or the drafts: a status needs none of them.
+        .defer(*SIGNATURE_HEAVY_FIELDS)
         .order_by("-signed_at", "-pk")
     )
     open_requests = list(
@@ -182,9 +192,7 @@ def blocking_pending(
 
 def patient_for(user, brand: Brand | None) -> Patient:
     """The signed-in patient on this brand; 404 for anyone else."""
-    if brand is None or not getattr(user, "is_authenticated", False):
-        raise Denied(Patient)
-    patient = Patient.objects.filter(brand=brand, user=user, portal_enabled=True).first()
+    patient = patient_record(user, brand)
     if patient is None:
         raise Denied(Patient)
     return patient
@@ -290,12 +298,8 @@ def template_signatures(template: ConsentTemplate) -> QuerySet[ConsentSignature]
     )
 
 
-def pending_count(user, brand) -> int:
-    """How many documents wait for this signed-in patient's signature on ``brand`` (0 for
-    anyone who is not a patient there)."""
-    if brand is None or not getattr(user, "is_authenticated", False):
-        return 0
-    patient = Patient.objects.filter(brand=brand, user=user, portal_enabled=True).first()
+def pending_count(patient: Patient | None) -> int:
+    """How many documents wait for ``patient``'s signature (0 for no patient)."""
     if patient is None:
         return 0
     return patient_status(patient).pending_count

@@ -34,6 +34,7 @@ law makes us keep (clinical and financial records, the audit trail) detached fro
 identity, and delete files only after commit.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -134,3 +135,10 @@ def deletion_checks() -> list[tuple[str, DeletionCheck]]:
 def export_file_path(section: str, name: str) -> str:
     """Where a file of ``section`` lands inside the ZIP (for references in the data)."""
     return f"files/{section}/{name}"
+
+
+def export_time(moment: dt.datetime | None) -> str | None:
+    """A moment as exports write it: ISO 8601 in UTC with a ``Z`` (None stays None)."""
+    if moment is None:
+        return None
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")

@@ -19,7 +19,7 @@ def patient_home(request: BrandRequest) -> HttpResponse:
         "patient/home.html",
         {
             "articles": featured_articles(request.brand),
-            "consents_pending": pending_consent_count(request.user, request.brand),
+            "consents_pending": pending_consent_count(request_patient(request)),
             "forms_pending": pending_form_count(request_patient(request)),
         },
     )

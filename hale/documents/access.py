@@ -16,6 +16,7 @@ import uuid
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from hale.accounts.access import patient_record
 from hale.accounts.models import Patient
 from hale.core.access import Denied
 from hale.documents.models import Document, PatientNote, PrivateNote
@@ -31,14 +32,8 @@ from hale.tenancy.models import Brand
 
 def own_patient(user, brand) -> Patient:
     """The signed-in user's patient record on this brand; 404 for anyone else."""
-    if brand is None or not getattr(user, "is_authenticated", False):
-        raise Denied(Patient)
-    patient = (
-        Patient.objects.select_related("brand")
-        .filter(brand=brand, user=user, portal_enabled=True, erased_at__isnull=True)
-        .first()
-    )
-    if patient is None:
+    patient = patient_record(user, brand)
+    if patient is None or patient.erased_at is not None:
         raise Denied(Patient)
     return patient
 

@@ -11,22 +11,14 @@ removed. Documents their care team shared and specialists' private notes are cli
 records: they stay, attached to the anonymised patient record.
 """
 
-import datetime as dt
-
 from django.utils.translation import gettext_lazy as _
 
 from hale.core import audit
-from hale.core.data_rights import ExportSection, register_eraser, register_exporter
+from hale.core.data_rights import ExportSection, export_time, register_eraser, register_exporter
 from hale.core.uploads import delete_uploads
 from hale.documents.models import Document, PatientNote, PrivateNote
 
 SECTION = "documents"
-
-
-def _iso(moment: dt.datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 @register_exporter(
@@ -51,13 +43,13 @@ def export_documents(user) -> ExportSection:
             "service": doc.brand.name,
             "type": doc.kind,
             "title": doc.title,
-            "date": _iso(doc.created_at),
+            "date": export_time(doc.created_at),
         }
         if doc.is_shared:
             row.update(
                 shared_by=doc.shared_by_side,
                 message=doc.message,
-                withdrawn_at=_iso(doc.withdrawn_at),
+                withdrawn_at=export_time(doc.withdrawn_at),
             )
             shared.append(row)
         else:
@@ -71,8 +63,8 @@ def export_documents(user) -> ExportSection:
             "uuid": n.uuid,
             "note": n.body,
             "shared_with_care_team": n.shared_with_care_team,
-            "written": _iso(n.created_at),
-            "edited": _iso(n.edited_at),
+            "written": export_time(n.created_at),
+            "edited": export_time(n.edited_at),
         }
         for n in PatientNote.objects.filter(patient__user=user).order_by("created_at", "pk")
     ]
@@ -82,8 +74,8 @@ def export_documents(user) -> ExportSection:
             "patient": n.patient.uuid,
             "session": n.appointment.uuid if n.appointment else None,
             "note": n.body,
-            "written": _iso(n.created_at),
-            "edited": _iso(n.edited_at),
+            "written": export_time(n.created_at),
+            "edited": export_time(n.edited_at),
         }
         for n in PrivateNote.objects.filter(specialist__user=user)
         .select_related("patient", "appointment")

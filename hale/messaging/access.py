@@ -17,6 +17,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from hale.accounts.access import patient_record
 from hale.accounts.models import Patient
 from hale.core.access import Denied
 from hale.matching.models import CareRelationship
@@ -87,9 +88,7 @@ def _with_inbox_fields(qs: QuerySet[Conversation], viewer: Viewer) -> QuerySet[C
 
 def patient_viewer(user, brand) -> Viewer:
     """The signed-in patient on this brand; 404 for anyone else."""
-    if brand is None or not getattr(user, "is_authenticated", False):
-        raise Denied(Patient)
-    patient = Patient.objects.filter(brand=brand, user=user, portal_enabled=True).first()
+    patient = patient_record(user, brand)
     if patient is None:
         raise Denied(Patient)
     return Viewer(user=user, side=Side.PATIENT, brand=brand, patient=patient)

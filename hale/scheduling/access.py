@@ -5,6 +5,7 @@ import uuid
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from hale.accounts.access import patient_record
 from hale.accounts.models import Patient
 from hale.scheduling.models import (
     Appointment,
@@ -44,9 +45,7 @@ def access_bookable_specialist(brand, specialist_id: uuid.UUID) -> Specialist:
 
 def patient_for(user, brand) -> Patient:
     """The signed-in user's patient record on ``brand``; 404 for anyone else."""
-    if brand is None or not getattr(user, "is_authenticated", False):
-        raise Http404
-    patient = Patient.objects.filter(brand=brand, user=user, portal_enabled=True).first()
+    patient = patient_record(user, brand)
     if patient is None:
         raise Http404
     return patient

@@ -14,14 +14,12 @@ are switched off, feeds revoked, external calendars (their secret addresses) and
 availability deleted.
 """
 
-import datetime as dt
-
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hale.core import audit
-from hale.core.data_rights import register_eraser, register_exporter
+from hale.core.data_rights import export_time, register_eraser, register_exporter
 from hale.scheduling import actions
 from hale.scheduling.models import (
     Appointment,
@@ -44,12 +42,6 @@ SECTION = "appointments"
 ERASER_ORDER = 50
 
 
-def _iso(moment: dt.datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-
-
 def _role(user_id, appointment_or_request, user) -> str:
     """Who did something, without naming other people."""
     if user_id is None:
@@ -68,14 +60,14 @@ def _appointment(appointment: Appointment, user, *, as_specialist: bool, now) ->
         "uuid": appointment.uuid,
         "service": appointment.brand.name,
         "session": appointment.session_name,
-        "start": _iso(appointment.start),
-        "end": _iso(appointment.end),
+        "start": export_time(appointment.start),
+        "end": export_time(appointment.end),
         "modality": appointment.modality,
         "location": appointment.location,
         "price_minor": appointment.price_minor,
         "currency": appointment.currency,
         "status": appointment.effective_status(now),
-        "proposal_expires_at": _iso(appointment.expires_at),
+        "proposal_expires_at": export_time(appointment.expires_at),
         "cancellation_reason": appointment.cancellation_reason,
         "cancelled_late": appointment.cancelled_late,
         "cancelled_by": (
@@ -87,7 +79,7 @@ def _appointment(appointment: Appointment, user, *, as_specialist: bool, now) ->
         "availability_request": (
             appointment.availability_request.uuid if appointment.availability_request else None
         ),
-        "created_at": _iso(appointment.created_at),
+        "created_at": export_time(appointment.created_at),
         "history": [
             {
                 "event": e.kind,
@@ -96,7 +88,7 @@ def _appointment(appointment: Appointment, user, *, as_specialist: bool, now) ->
                 "by": _role(e.actor_id, appointment, user),
                 "reason": e.reason,
                 "details": e.data,
-                "at": _iso(e.at),
+                "at": export_time(e.at),
             }
             for e in appointment.events.all()
         ],
@@ -124,10 +116,10 @@ def _request(request: AvailabilityRequest, user, *, as_specialist: bool, now) ->
         "preferred_times": request.preferred_times,
         "message": request.message,
         "status": request.effective_status(now),
-        "answer_by": _iso(request.expires_at),
+        "answer_by": export_time(request.expires_at),
         "decline_reason": request.decline_reason,
-        "answered_at": _iso(request.answered_at),
-        "created_at": _iso(request.created_at),
+        "answered_at": export_time(request.answered_at),
+        "created_at": export_time(request.created_at),
     }
     if as_specialist:
         data["patient"] = {"uuid": request.patient.uuid, "name": request.patient.full_name}
@@ -171,7 +163,7 @@ def _schedule(specialist: Specialist) -> dict:
                 "minimum_notice_minutes": s.minimum_notice_minutes,
                 "booking_horizon_days": s.booking_horizon_days,
                 "offered": s.is_active,
-                "created_at": _iso(s.created_at),
+                "created_at": export_time(s.created_at),
             }
             for s in SessionType.objects.filter(specialist=specialist).order_by("created_at", "pk")
         ],
@@ -201,7 +193,7 @@ def _schedule(specialist: Specialist) -> dict:
             for b in Break.objects.filter(specialist=specialist).order_by("pk")
         ],
         "one_off_slots": [
-            {"start": _iso(s.start), "end": _iso(s.end)}
+            {"start": export_time(s.start), "end": export_time(s.end)}
             for s in OneOffSlot.objects.filter(specialist=specialist).order_by("start", "pk")
         ],
         # External calendars: never their addresses (they work as passwords).
@@ -209,20 +201,20 @@ def _schedule(specialist: Specialist) -> dict:
             {
                 "uuid": s.uuid,
                 "name": s.name,
-                "created_at": _iso(s.created_at),
-                "last_fetched_at": _iso(s.last_fetched_at),
-                "last_success_at": _iso(s.last_success_at),
+                "created_at": export_time(s.created_at),
+                "last_fetched_at": export_time(s.last_fetched_at),
+                "last_success_at": export_time(s.last_success_at),
                 "event_count": s.event_count,
             }
             for s in BusySource.objects.filter(specialist=specialist)
         ],
         "busy_times": [
-            {"start": _iso(b.start), "end": _iso(b.end), "source": b.source}
+            {"start": export_time(b.start), "end": export_time(b.end), "source": b.source}
             for b in BusyTime.objects.filter(specialist=specialist).order_by("start", "pk")
         ],
         # Feeds: when they were made and revoked, never the token or its hash.
         "calendar_feeds": [
-            {"created_at": _iso(f.created_at), "revoked_at": _iso(f.revoked_at)}
+            {"created_at": export_time(f.created_at), "revoked_at": export_time(f.revoked_at)}
             for f in CalendarFeed.objects.filter(specialist=specialist).order_by("created_at")
         ],
         "preferences": (

@@ -3,7 +3,8 @@ their account on this brand, or "" when there is nothing left to do."""
 
 from django import template
 
-from hale.accounts.onboarding import pending_onboarding_url
+from hale.accounts.access import request_patient
+from hale.accounts.onboarding import onboarding_url_for
 
 register = template.Library()
 
@@ -13,4 +14,4 @@ def onboarding_resume_url(context) -> str:
     request = context.get("request")
     if request is None:
         return ""
-    return pending_onboarding_url(request.user, getattr(request, "brand", None)) or ""
+    return onboarding_url_for(request_patient(request)) or ""

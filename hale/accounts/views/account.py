@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hale.accounts import sessions
+from hale.accounts.access import patient_record
 from hale.accounts.actions import update_preferences
 from hale.accounts.actions_account import update_profile
 from hale.accounts.forms_account import PreferencesForm, ProfileForm
@@ -38,7 +39,7 @@ def _own_patient(request: SignedInRequest) -> Patient | None:
     brand = getattr(request, "brand", None)
     if brand is None:
         return None
-    return Patient.objects.filter(brand=brand, user=request.user).first()
+    return patient_record(request.user, brand, include_disabled=True)
 
 
 @login_required

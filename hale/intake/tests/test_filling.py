@@ -116,3 +116,36 @@ def test_the_home_banner_and_documents_page_count_forms_to_fill_in(sent, patient
     assert "1 form waits for you to fill it in." in home
     documents = client.get("/documents/").content.decode()
     assert "New client intake" in documents and "1 item waits for you below." in documents
+
+
+def test_the_data_export_holds_the_answers_and_deletion_removes_only_drafts(
+    intake_form, sent, patient_a, staff_a, client_for, private_storage
+):
+    from hale.core.data_rights import exporters
+    from hale.core.tests.test_signatures import drawing
+    from hale.intake.data_rights import erase_forms
+
+    client = _client(client_for, patient_a)
+    data = {**ANSWERS, "q7_method": "drawn", "q7_image": drawing()}
+    client.post(f"/forms/{sent.uuid}/", data)
+    draft = actions.send_form(
+        form=actions.save_form(
+            brand=patient_a.brand,
+            acting_user=staff_a,
+            title="Follow-up",
+            rows=[{"label": "How are you?", "type": "short_text"}],
+        ),
+        patient=patient_a,
+        acting_user=staff_a,
+    )
+    client.post(f"/forms/{draft.uuid}/draft/", {"q1": "Tired"})
+    exported = next(e for e in exporters() if e.name == "forms").func(patient_a.user)
+    forms = {row["form"]: row for row in exported.data["forms"]}
+    answers = {a["question"]: a["answer"] for a in forms["New client intake"]["answers"]}
+    assert answers["What brings you here?"] == "Sleep and stress."
+    assert answers["Signature"]["file"].endswith(".png") and exported.files
+    erase_forms(patient_a.user, acting_user=patient_a.user)
+    draft.refresh_from_db()
+    sent.refresh_from_db()
+    assert draft.status == "withdrawn" and draft.answers == {}
+    assert sent.status == "submitted" and sent.answers["q2"] == "Sleep and stress."

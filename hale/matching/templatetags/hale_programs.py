@@ -3,7 +3,7 @@ current brand and the covered sessions left (for the booking and appointments pa
 
 from django import template
 
-from hale.accounts.models import Patient
+from hale.accounts.access import patient_record
 from hale.matching.programs import current_membership, sessions_left
 
 register = template.Library()
@@ -16,7 +16,7 @@ def program_cover(context) -> dict | None:
     user = getattr(request, "user", None)
     if brand is None or not getattr(user, "is_authenticated", False):
         return None
-    patient = Patient.objects.filter(brand=brand, user=user).first()
+    patient = patient_record(user, brand, include_disabled=True)
     membership = current_membership(patient)
     if membership is None:
         return None

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from hale.accounts.models import Patient
+from hale.accounts.access import patient_record
 from hale.core.http import BrandRequest
 from hale.matching import access, actions, questionnaire
 from hale.matching import shortlist as shortlists
@@ -95,11 +95,7 @@ def profile(request: BrandRequest, specialist_id: uuid.UUID) -> HttpResponse:
     """A listed specialist's public profile with price and next times; 404 if not listed."""
     brand = request_brand(request)
     specialist = access.access_listed_specialist(brand, specialist_id)
-    patient = (
-        Patient.objects.filter(brand=brand, user=request.user, portal_enabled=True).first()
-        if request.user.is_authenticated
-        else None
-    )
+    patient = patient_record(request.user, brand)
     if specialist_leads_scheduling(brand=brand, patient=patient, specialist=specialist):
         # After the first booking the specialist proposes times: no open slots for this patient.
         session_type = _shortest_session_type(specialist)

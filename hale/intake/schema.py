@@ -210,6 +210,16 @@ class Answer:
     png: bytes | None = None
 
 
+def columns(versions) -> list[dict]:
+    """The questions of every version of a form, newest wording first, once per key: the
+    columns of a table of everyone's answers."""
+    seen: dict[str, dict] = {}
+    for version in sorted(versions, key=lambda v: -v.number):
+        for field in version.fields:
+            seen.setdefault(field["key"], field)
+    return list(seen.values())
+
+
 def readable(answers: dict, fields: list[dict]) -> list[Answer]:
     rows = []
     for field in fields:

@@ -25,6 +25,7 @@ staff_urlpatterns = [
     path("forms/new/", staff.form_edit, name="staff_intake_new"),
     path("forms/<uuid:form_id>/", staff.form_edit, name="staff_intake_edit"),
     path("forms/<uuid:form_id>/send/", staff.form_send, name="staff_intake_form_send"),
+    path("forms/<uuid:form_id>/answers.csv", staff.answers_csv, name="staff_intake_csv"),
     path("patients/<uuid:patient_id>/forms/send/", staff.patient_send, name="staff_intake_send"),
     path("forms/answers/<uuid:assignment_id>/", staff.answers, name="staff_intake_answers"),
     path("forms/answers/<uuid:assignment_id>/pdf/", staff.answers_pdf, name="staff_intake_pdf"),

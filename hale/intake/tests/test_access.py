@@ -149,3 +149,23 @@ def test_session_types_of_specialists_not_listed_on_the_brand_are_refused(
             rows=[{"label": "Q", "type": "short_text"}],
             session_types=[session_type],
         )
+
+
+def test_staff_download_everyones_answers_as_csv_and_formulas_are_defused(
+    sent, patient_a, brand_a, staff_a, staff_b, client_for, private_storage
+):
+    import csv
+    import io
+
+    patient = client_for(patient_a.user, "calm.localhost")
+    patient.post(f"/forms/{sent.uuid}/", {**ANSWERS, "q1": "=HYPERLINK(1)"})
+    url = f"/staff/brands/{brand_a.slug}/forms/{sent.form.uuid}/answers.csv"
+    response = client_for(staff_a).get(url)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["Patient", "Email", "Submitted", "Version"]
+    assert rows[0][4] == "Your preferred name"
+    assert rows[1][0] == "Alice Patient" and rows[1][4] == "'=HYPERLINK(1)"
+    assert rows[1][5] == "Sleep and stress."
+    assert AuditEvent.objects.filter(action="intake.answers_exported").count() == 1
+    assert client_for(staff_b).get(url).status_code == 404

@@ -54,3 +54,41 @@ def test_an_autosave_racing_the_submission_never_overwrites_it(sent, patient_a, 
     assert not [o for o in outcomes if o.startswith("error")]
     sent.refresh_from_db()
     assert sent.status == Assignment.Status.SUBMITTED and sent.answers == FINAL
+
+
+def test_two_staff_saving_the_builder_from_one_revision_keep_one(intake_form, brand_a, staff_a):
+    from hale.intake.errors import IntakeError
+    from hale.intake.tests.conftest import ROWS
+
+    def save(title):
+        return lambda: actions.save_form(
+            brand=brand_a,
+            acting_user=staff_a,
+            form=intake_form,
+            revision=intake_form.revision,
+            title=title,
+            rows=[*ROWS, {"label": title, "type": "short_text"}],
+        )
+
+    outcomes = race(
+        [save("From tab one"), save("From tab two")],
+        lambda exc: "stale" if isinstance(exc, IntakeError) else f"error: {exc!r}",
+    )
+    assert outcomes == ["applied", "stale"]
+    intake_form.refresh_from_db()
+    assert intake_form.revision == 1
+    assert intake_form.versions.count() == 2  # the winner's questions, once
+
+
+def test_sending_one_form_twice_at_once_sends_it_once(intake_form, patient_a, staff_a):
+    from hale.intake.errors import IntakeError
+
+    outcomes = race(
+        [
+            lambda: actions.send_form(form=intake_form, patient=patient_a, acting_user=staff_a)
+            for _ in range(3)
+        ],
+        lambda exc: "already" if isinstance(exc, IntakeError) else f"error: {exc!r}",
+    )
+    assert outcomes == ["already", "already", "applied"]
+    assert Assignment.objects.filter(form=intake_form, patient=patient_a).count() == 1

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hale.accounts.access import access_brand_patient, brand_patients
-from hale.intake import access, actions
+from hale.core import audit
+from hale.core.csvexport import csv_response
+from hale.intake import access, actions, schema
 from hale.intake.errors import IntakeError
 from hale.intake.forms import (
     FormDetailsForm,
@@ -98,6 +100,36 @@ def form_edit(
         )
         context["send_form"] = StaffSendForm(patients=brand_patients(brand))
     return render(request, "intake/staff/edit.html", context)
+
+
+@login_required
+@require_safe
+def answers_csv(request: HttpRequest, brand_slug: str, form_id: uuid.UUID) -> HttpResponse:
+    """Everyone's submitted answers to this form, one row per patient and submission."""
+    brand = access.staff_brand(request.user, brand_slug)
+    intake_form = access.access_staff_form(brand, form_id)
+    fields = schema.columns(intake_form.versions.all())
+    submitted = (
+        intake_form.assignments.filter(status="submitted")
+        .select_related("patient", "version")
+        .order_by("submitted_at", "pk")
+    )
+    rows = (
+        [
+            a.patient.full_name,
+            a.patient.email,
+            a.submitted_at.isoformat() if a.submitted_at else "",
+            a.version.number,
+            *(
+                r.text if a.answers.get(f["key"]) not in (None, "", []) else ""
+                for f, r in zip(fields, schema.readable(a.answers, fields), strict=True)
+            ),
+        ]
+        for a in submitted
+    )
+    audit.record(request.user, "intake.answers_exported", intake_form, brand=brand)
+    header = [_("Patient"), _("Email"), _("Submitted"), _("Version"), *(f["label"] for f in fields)]
+    return csv_response(f"{intake_form.title}.csv", header, rows)
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""Scoped reads of consents: what a patient must sign, what they signed, and who may see a
+"""Scoped reads of consents (who is looking: ``own_patient`` / ``own_specialist`` from
+``hale.documents.access``): what a patient must sign, what they signed, and who may see a
 signature. A signature or template the viewer may not see answers 404 (``Denied``, audited
 by the middleware), exactly like one that does not exist.
 
@@ -17,10 +18,9 @@ Templates of a program apply only to members of that program.
 import uuid
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from hale.accounts.access import patient_record
 from hale.accounts.models import Patient
 from hale.consents.models import (
     BOOKING_RULES,
@@ -31,10 +31,13 @@ from hale.consents.models import (
     Requirement,
 )
 from hale.core.access import Denied
+from hale.documents.access import own_patient, own_specialist
 from hale.matching.access import has_care
 from hale.scheduling.models import Appointment
 from hale.specialists.models import Specialist
 from hale.tenancy.models import Brand
+
+__all__ = ["own_patient", "own_specialist"]  # the viewers, re-exported for the views
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,35 @@ def patient_status(patient: Patient, *, now=None) -> PatientStatus:
     return status
 
 
+def unsigned_signup_templates(patient: Patient) -> list[ConsentTemplate]:
+    """The published sign-up consents that apply to ``patient`` and wait for a valid
+    signature: what the portal gate asks on every page, in two small queries instead of the
+    whole :func:`patient_status`."""
+    latest = ConsentVersion.objects.filter(template=OuterRef("pk")).order_by("-number")
+    templates = list(
+        templates_for_patient(patient)
+        .filter(requirement=Requirement.SIGNUP)
+        .annotate(current_version_id=Subquery(latest.values("pk")[:1]))
+        .exclude(current_version_id=None)
+        .order_by("title", "pk")
+    )
+    if not templates:
+        return []
+    signed = set(
+        ConsentSignature.objects.filter(
+            patient=patient, template__in=templates, appointment__isnull=True
+        ).values_list("template_id", "version_id")
+    )
+    return [
+        t
+        for t in templates
+        if not any(
+            tid == t.pk and (vid == t.current_version_id or not t.resign_on_new_version)
+            for tid, vid in signed
+        )
+    ]
+
+
 def blocking_pending(
     patient: Patient, *, session_type=None, appointment: Appointment | None = None
 ) -> list[Pending]:
@@ -188,14 +220,6 @@ def blocking_pending(
 
 
 # --- The patient's own ------------------------------------------------------------------------
-
-
-def patient_for(user, brand: Brand | None) -> Patient:
-    """The signed-in patient on this brand; 404 for anyone else."""
-    patient = patient_record(user, brand)
-    if patient is None:
-        raise Denied(Patient)
-    return patient
 
 
 def _signatures() -> QuerySet[ConsentSignature]:
@@ -233,17 +257,6 @@ def access_patient_signature(patient: Patient, signature_id: uuid.UUID) -> Conse
 
 
 # --- Specialists (through the care relationship) -----------------------------------------
-
-
-def specialist_for(user) -> Specialist:
-    specialist = (
-        Specialist.objects.approved().filter(user=user).first()
-        if getattr(user, "is_authenticated", False)
-        else None
-    )
-    if specialist is None:
-        raise Denied(Specialist)
-    return specialist
 
 
 def in_care(patient: Patient, specialist: Specialist) -> bool:

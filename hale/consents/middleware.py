@@ -1,6 +1,7 @@
 """The sign-up consent gate: a patient signs the brand's "at sign-up" consents before using
 the portal (after accepting the Terms and Privacy Policy, whose gate runs first)."""
 
+import functools
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -39,9 +40,13 @@ def brand_has_signup_consents(brand_id: int) -> bool:
     return bool(found)
 
 
+@functools.cache
+def _open_paths() -> tuple[str, ...]:
+    return (*open_prefixes(), reverse("consent_list", urlconf=BRAND_URLCONF))
+
+
 def _open(path: str) -> bool:
-    consents = reverse("consent_list", urlconf=BRAND_URLCONF)
-    return path.startswith(open_prefixes()) or path.startswith(consents)
+    return path.startswith(_open_paths())
 
 
 class SignupConsentGateMiddleware:
@@ -61,19 +66,9 @@ class SignupConsentGateMiddleware:
             and brand_has_signup_consents(brand.pk)
         ):
             patient = request_patient(request)
-            pending = (
-                [
-                    p
-                    for p in access.patient_status(patient).pending
-                    if p.template.requirement == Requirement.SIGNUP and p.request is None
-                ]
-                if patient is not None
-                else []
-            )
+            pending = access.unsigned_signup_templates(patient) if patient is not None else []
             if pending:
-                target = reverse(
-                    "consent_sign", urlconf=BRAND_URLCONF, args=[pending[0].template.uuid]
-                )
+                target = reverse("consent_sign", urlconf=BRAND_URLCONF, args=[pending[0].uuid])
                 target = f"{target}?{urlencode({'next': next_path(request)})}"
                 if getattr(request, "htmx", False):
                     response = HttpResponse(status=204)

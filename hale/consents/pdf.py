@@ -7,19 +7,13 @@ so a changed byte in the stored file — or a changed version text — is detect
 """
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
-from django.db import transaction
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hale.consents.models import ConsentSignature
-from hale.core.pdf import PdfBuilder, sha256_hex
+from hale.core.pdf import PdfBuilder, read_stored_pdf, sha256_hex, store_pdf_once
 from hale.core.zones import first_zone
-
-logger = logging.getLogger(__name__)
 
 
 def patient_zone(signature: ConsentSignature):
@@ -69,25 +63,15 @@ def build_pdf(signature: ConsentSignature) -> bytes:
 
 def generate_signature_pdf(signature_id: int) -> str:
     """Make and store the PDF once; a second run finds it made."""
-    with transaction.atomic():
-        signature = (
-            ConsentSignature.objects.select_for_update(of=("self",))
-            .select_related("version", "patient", "patient__brand", "appointment")
-            .filter(pk=signature_id)
-            .first()
-        )
-        if signature is None:
-            return "missing"
-        if signature.pdf_sha256:
-            return "done already"
-        language = signature.patient.language or signature.patient.brand.default_language
-        with translation.override(language or "en"):
-            data = build_pdf(signature)
-        signature.pdf.save(f"consent-{signature.uuid}.pdf", ContentFile(data), save=False)
-        signature.pdf_sha256 = sha256_hex(data)
-        signature.pdf_generated_at = timezone.now()
-        signature.save(update_fields=["pdf", "pdf_sha256", "pdf_generated_at"])
-    return "made"
+    return store_pdf_once(
+        ConsentSignature.objects.select_related(
+            "version", "patient", "patient__brand", "appointment"
+        ),
+        signature_id,
+        build=build_pdf,
+        filename=lambda s: f"consent-{s.uuid}.pdf",
+        language=lambda s: s.patient.language or s.patient.brand.default_language,
+    )
 
 
 @dataclass(frozen=True)
@@ -104,14 +88,7 @@ class Verification:
 
 
 def read_pdf(signature: ConsentSignature) -> bytes | None:
-    if not signature.pdf:
-        return None
-    try:
-        with signature.pdf.open("rb") as handle:
-            return handle.read()
-    except (FileNotFoundError, OSError, ValueError):
-        logger.warning("Stored PDF of signature %s is missing", signature.uuid)
-        return None
+    return read_stored_pdf(signature.pdf)
 
 
 def verify_signature(signature: ConsentSignature) -> Verification:

@@ -12,6 +12,7 @@ it is kept in the PDF but may show as boxes in a viewer.
 
 import hashlib
 import io
+import logging
 from html import escape
 from html.parser import HTMLParser
 
@@ -31,6 +32,8 @@ from reportlab.platypus import (
 )
 
 from hale.core.markdown import render_markdown
+
+logger = logging.getLogger(__name__)
 
 _STYLES = getSampleStyleSheet()
 _BODY = ParagraphStyle("HaleBody", parent=_STYLES["BodyText"], fontSize=10.5, leading=14)
@@ -205,3 +208,40 @@ def pdf_text(data: bytes) -> str:
 
     reader = PdfReader(io.BytesIO(data))
     return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def store_pdf_once(rows, pk: int, *, build, filename, language) -> str:
+    """Make and store the PDF of one row once: the row of ``rows`` (a queryset, with what
+    ``build`` reads select-related) is locked; a row that has its PDF already is left as it
+    is (a retried task stops there). The row's model has ``pdf``, ``pdf_sha256`` and
+    ``pdf_generated_at``. ``build(row)`` returns the bytes and runs in ``language(row)``."""
+    from django.core.files.base import ContentFile
+    from django.db import transaction
+    from django.utils import timezone, translation
+
+    with transaction.atomic():
+        row = rows.select_for_update(of=("self",)).filter(pk=pk).first()
+        if row is None:
+            return "missing"
+        if row.pdf_sha256:
+            return "done already"
+        with translation.override(language(row) or "en"):
+            data = build(row)
+        row.pdf.save(filename(row), ContentFile(data), save=False)
+        row.pdf_sha256 = sha256_hex(data)
+        row.pdf_generated_at = timezone.now()
+        row.save(update_fields=["pdf", "pdf_sha256", "pdf_generated_at"])
+    return "made"
+
+
+def read_stored_pdf(field) -> bytes | None:
+    """The bytes of a stored PDF (a ``FieldFile``), or None when there is none or the file
+    is missing from storage (logged)."""
+    if not field:
+        return None
+    try:
+        with field.open("rb") as handle:
+            return handle.read()
+    except (FileNotFoundError, OSError, ValueError):
+        logger.warning("Stored PDF %s is missing", field.name)
+        return None

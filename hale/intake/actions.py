@@ -21,6 +21,7 @@ from hale.core.tasks import enqueue_on_commit
 from hale.intake import access, schema
 from hale.intake.errors import AlreadySubmitted, IntakeError
 from hale.intake.models import Assignment, FormVersion, IntakeForm
+from hale.matching.models import Listing
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +47,6 @@ def _clean(title: str, description: str, rows: list[dict], session_types, brand)
         fields = schema.clean_definition(rows)
     except schema.DefinitionError as exc:
         raise IntakeError(exc.message) from None
-    from hale.matching.models import Listing
-
     types = list(session_types or [])
     listed = set(
         Listing.objects.filter(
@@ -159,7 +158,7 @@ def send_form(
     return assignment
 
 
-def send_at_booking(appointment) -> list[Assignment]:
+def send_at_booking(appointment, **_hook_kwargs) -> list[Assignment]:
     """The brand's forms attached to the booked session type, sent once per appointment
     (a retried or repeated call finds them sent)."""
     patient = appointment.patient

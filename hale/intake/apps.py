@@ -8,8 +8,8 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         from hale.accounts.hooks import patient_record_sections
-        from hale.intake import sections
+        from hale.intake import actions, sections
         from hale.scheduling import hooks
 
-        hooks.appointment_booked.connect(sections.send_at_booking)
+        hooks.appointment_booked.connect(actions.send_at_booking)
         patient_record_sections.connect(sections.record_sections)

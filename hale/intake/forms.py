@@ -87,9 +87,9 @@ class SendForm(forms.Form):
 
     form = forms.ChoiceField(label=_("Form"))
 
-    def __init__(self, *args, forms, **kwargs):
+    def __init__(self, *args, intake_forms, **kwargs):
         super().__init__(*args, **kwargs)
-        self.form_map = {str(f.uuid): f for f in forms}
+        self.form_map = {str(f.uuid): f for f in intake_forms}
         self.fields["form"].choices = [(k, f.title) for k, f in self.form_map.items()]
 
     def clean_form(self):

@@ -102,8 +102,6 @@ class Assignment(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    PDF_FIELDS = frozenset({"pdf", "pdf_sha256", "pdf_generated_at"})
-
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     form = models.ForeignKey(IntakeForm, on_delete=models.PROTECT, related_name="assignments")
     version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="+")

@@ -5,12 +5,10 @@ storage once, with its SHA-256."""
 import datetime as dt
 import logging
 
-from django.core.files.base import ContentFile
-from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hale.core.pdf import PdfBuilder, sha256_hex
+from hale.core.pdf import PdfBuilder, read_stored_pdf, sha256_hex, store_pdf_once
 from hale.core.zones import first_zone
 from hale.intake import schema
 from hale.intake.models import Assignment
@@ -55,37 +53,21 @@ def build_pdf(assignment: Assignment) -> bytes:
 
 
 def generate_answers_pdf(assignment_id: int) -> str:
-    with transaction.atomic():
-        assignment = (
-            Assignment.objects.select_for_update(of=("self",))
-            .select_related("version", "patient", "patient__brand")
-            .filter(pk=assignment_id, status=Assignment.Status.SUBMITTED)
-            .first()
-        )
-        if assignment is None:
-            return "missing"
-        if assignment.pdf_sha256:
-            return "done already"
-        language = assignment.patient.language or assignment.patient.brand.default_language
-        with translation.override(language or "en"):
-            data = build_pdf(assignment)
-        assignment.pdf.save(f"form-{assignment.uuid}.pdf", ContentFile(data), save=False)
-        assignment.pdf_sha256 = sha256_hex(data)
-        assignment.pdf_generated_at = timezone.now()
-        assignment.save(update_fields=["pdf", "pdf_sha256", "pdf_generated_at"])
-    return "made"
+    return store_pdf_once(
+        Assignment.objects.filter(status=Assignment.Status.SUBMITTED).select_related(
+            "version", "patient", "patient__brand"
+        ),
+        assignment_id,
+        build=build_pdf,
+        filename=lambda a: f"form-{a.uuid}.pdf",
+        language=lambda a: a.patient.language or a.patient.brand.default_language,
+    )
 
 
 def read_pdf(assignment: Assignment) -> bytes | None:
-    if not assignment.pdf:
-        return None
-    try:
-        with assignment.pdf.open("rb") as handle:
-            data = handle.read()
-    except (FileNotFoundError, OSError, ValueError):
-        logger.warning("Stored PDF of form %s is missing", assignment.uuid)
-        return None
-    if sha256_hex(data) != assignment.pdf_sha256:
+    """The stored PDF, or None (not made yet, missing, or not the bytes that were made)."""
+    data = read_stored_pdf(assignment.pdf)
+    if data is not None and sha256_hex(data) != assignment.pdf_sha256:
         logger.warning("Stored PDF of form %s does not match its hash", assignment.uuid)
         return None
     return data

@@ -231,8 +231,6 @@ def readable(answers: dict, fields: list[dict]) -> list[Answer]:
             text = ", ".join(value)
         elif field["type"] == FieldType.YES_NO:
             text = _("Yes") if value == YES else _("No")
-        elif field["type"] == FieldType.DATE:
-            text = dt.date.fromisoformat(value).strftime("%Y-%m-%d")
         elif field["type"] == FieldType.SIGNATURE:
             if value.get("method") == "drawn":
                 png = base64.b64decode(value["png"])

@@ -1,6 +1,6 @@
-"""How intake takes part in scheduling and the patient record (connected in
-``IntakeConfig.ready``): forms attached to a session type are sent when it is booked; the
-record shows each audience the patient's forms, and to the patient what waits for them."""
+"""What intake adds to a patient's record (``accounts.hooks.patient_record_sections``,
+connected in ``IntakeConfig.ready``; bookings go to ``actions.send_at_booking``): each
+audience sees the patient's forms, and the patient what waits for them."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,13 +9,6 @@ from hale.accounts.hooks import RecordSection
 from hale.intake import access
 
 ORDER = 25
-
-
-def send_at_booking(*, appointment, **_kwargs) -> None:
-    """``scheduling.hooks.appointment_booked``."""
-    from hale.intake.actions import send_at_booking as send
-
-    send(appointment)
 
 
 def record_sections(
@@ -40,7 +33,7 @@ def record_sections(
     if audience in ("specialist", "staff"):
         from hale.intake.forms import SendForm
 
-        context["send_form"] = SendForm(forms=access.sendable_forms(patient))
+        context["send_form"] = SendForm(intake_forms=access.sendable_forms(patient))
         if audience == "specialist":
             context["send_url"] = reverse("practice_intake_send", args=[patient.uuid])
         else:

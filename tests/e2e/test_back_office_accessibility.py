@@ -18,6 +18,8 @@ STAFF_PAGES = [
     ("/staff/brands/calm/listings/", "Specialists listed on"),
     ("/staff/brands/calm/consents/", "Consent"),
     ("/staff/brands/calm/consents/new/", "Consent"),
+    ("/staff/brands/calm/forms/", "Intake forms"),
+    ("/staff/brands/calm/forms/new/", "New form"),
 ]
 
 

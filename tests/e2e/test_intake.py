@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from hale.intake import actions
 from hale.intake.models import Assignment, IntakeForm
 from hale.intake.tests.conftest import ROWS
+from tests.e2e.test_messaging import _care
 
 
 def _sent(patient, staff):
@@ -53,7 +54,7 @@ def test_staff_build_a_form_and_send_it_to_a_patient(
 
 
 def test_a_form_draft_survives_a_reload_and_the_submitted_answers_are_read_only(
-    page, new_page, server, login, staff_a, patient_a, assert_accessible
+    page, new_page, server, login, staff_a, patient_a, specialist, assert_accessible
 ):
     assignment = server.call(_sent, patient_a, staff_a)
     login(page, server, patient_a.user, "calm.localhost")
@@ -61,6 +62,7 @@ def test_a_form_draft_survives_a_reload_and_the_submitted_answers_are_read_only(
     banner = page.get_by_role("status").filter(has_text="Action required")
     expect(banner).to_contain_text("1 form waits for you to fill it in.")
     banner.get_by_role("link", name="See forms").click()
+    assert_accessible(page)
     page.get_by_role("link", name="Fill in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("New client intake")
     assert_accessible(page)
@@ -109,6 +111,14 @@ def test_a_form_draft_survives_a_reload_and_the_submitted_answers_are_read_only(
     expect(staff_page.get_by_text("Sleep and stress.")).to_be_visible()
     expect(staff_page.get_by_role("link", name="Download the PDF")).to_be_visible()
     assert_accessible(staff_page)
+
+    # The patient's specialist reads them from their practice.
+    server.call(_care, patient_a, specialist)
+    practice = new_page()
+    login(practice, server, specialist.user, "localhost")
+    practice.goto(server.url("localhost", f"/practice/forms/{assignment.uuid}/"))
+    expect(practice.get_by_text("Sleep and stress.")).to_be_visible()
+    assert_accessible(practice)
 
 
 def test_another_patients_form_is_404_and_leaves_an_audit_row(

@@ -59,3 +59,14 @@ def test_other_brands_and_staff_are_not_held_back(signup_template, patient_b, st
     assert client_for(patient_b.user, "northside.localhost").get("/").status_code == 200
     assert client_for(staff_a, "calm.localhost").get("/help/").status_code == 200
     assert client_for(staff_a).get("/staff/").status_code == 200
+
+
+def test_the_gate_asks_two_small_queries_not_the_whole_status(signup_template, patient_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hale.consents.access import unsigned_signup_templates
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert unsigned_signup_templates(patient_a) == [signup_template]
+    assert len(ctx.captured_queries) == 2

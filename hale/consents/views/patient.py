@@ -25,7 +25,7 @@ from hale.scheduling.models import Appointment
 @login_required
 @require_safe
 def consent_list(request: BrandRequest) -> HttpResponse:
-    patient = access.patient_for(request.user, request.brand)
+    patient = access.own_patient(request.user, request.brand)
     status = access.patient_status(patient)
     from hale.consents.gating import sign_url
 
@@ -57,7 +57,7 @@ def _appointment(patient, value: str) -> Appointment | None:
 def consent_sign(request: BrandRequest, template_id: uuid.UUID) -> HttpResponse:
     """The current version's text, the signature pad and the "legally binding" tick. The
     form carries the version it showed; a stale one is refused with the current text."""
-    patient = access.patient_for(request.user, request.brand)
+    patient = access.own_patient(request.user, request.brand)
     template = access.access_template_to_sign(patient, template_id)
     params = request.POST if request.method == "POST" else request.GET
     appointment = _appointment(patient, params.get("appointment", ""))
@@ -126,7 +126,7 @@ def consent_sign(request: BrandRequest, template_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_safe
 def consent_signed(request: BrandRequest, signature_id: uuid.UUID) -> HttpResponse:
-    patient = access.patient_for(request.user, request.brand)
+    patient = access.own_patient(request.user, request.brand)
     signature = access.access_patient_signature(patient, signature_id)
     return common.signed_page(
         request,
@@ -141,6 +141,6 @@ def consent_signed(request: BrandRequest, signature_id: uuid.UUID) -> HttpRespon
 @login_required
 @require_safe
 def consent_pdf(request: BrandRequest, signature_id: uuid.UUID) -> HttpResponse:
-    patient = access.patient_for(request.user, request.brand)
+    patient = access.own_patient(request.user, request.brand)
     signature = access.access_patient_signature(patient, signature_id)
     return common.pdf_response(request, signature, brand=request.brand)

@@ -21,7 +21,7 @@ from hale.matching.access import access_specialist_patient
 @login_required
 @require_POST
 def request_consent(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
-    specialist = access.specialist_for(request.user)
+    specialist = access.own_specialist(request.user)
     patient = access_specialist_patient(specialist, patient_id, active_only=True)
     form = RequestForm(request.POST, templates=access.requestable_templates(patient))
     if form.is_valid():
@@ -45,7 +45,7 @@ def request_consent(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse
 @login_required
 @require_safe
 def signed(request: HttpRequest, signature_id: uuid.UUID) -> HttpResponse:
-    specialist = access.specialist_for(request.user)
+    specialist = access.own_specialist(request.user)
     signature = access.access_specialist_signature(specialist, signature_id)
     return common.signed_page(
         request,
@@ -60,6 +60,6 @@ def signed(request: HttpRequest, signature_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_safe
 def signed_pdf(request: HttpRequest, signature_id: uuid.UUID) -> HttpResponse:
-    specialist = access.specialist_for(request.user)
+    specialist = access.own_specialist(request.user)
     signature = access.access_specialist_signature(specialist, signature_id)
     return common.pdf_response(request, signature, brand=signature.patient.brand)

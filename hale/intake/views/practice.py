@@ -23,7 +23,7 @@ from hale.matching.access import access_specialist_patient
 def send(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
     specialist = access.own_specialist(request.user)
     patient = access_specialist_patient(specialist, patient_id, active_only=True)
-    form = SendForm(request.POST, forms=access.sendable_forms(patient))
+    form = SendForm(request.POST, intake_forms=access.sendable_forms(patient))
     if form.is_valid():
         try:
             actions.send_form(

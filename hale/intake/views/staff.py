@@ -159,7 +159,7 @@ def _send(request, intake_form, patient) -> None:
 def patient_send(request: HttpRequest, brand_slug: str, patient_id: uuid.UUID) -> HttpResponse:
     brand = access.staff_brand(request.user, brand_slug)
     patient = access_brand_patient(brand, patient_id)
-    form = SendForm(request.POST, forms=access.sendable_forms(patient))
+    form = SendForm(request.POST, intake_forms=access.sendable_forms(patient))
     if form.is_valid():
         _send(request, form.cleaned_data["form"], patient)
     else:

@@ -231,3 +231,25 @@ def clamd_daemon():
     daemon = clamd.ClamdDaemon().start()
     yield daemon
     daemon.stop()
+
+
+@pytest.fixture(scope="session")
+def _stripe_server():
+    from hale.payments.tests.stripe_server import FakeStripe
+
+    with FakeStripe() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_stripe(_stripe_server, settings):
+    """Stripe on loopback (localstripe behind our server for Checkout and Connect), with the
+    app's keys pointing at it. Webhooks go nowhere unless a test sets a URL: each event is
+    recorded in ``fake_stripe.events`` and tests post it to the endpoint themselves."""
+    fake = _stripe_server
+    fake.reset()
+    settings.STRIPE_SECRET_KEY = "sk_test_hale"  # noqa: S105 - the loopback server's test key
+    settings.STRIPE_WEBHOOK_SECRET = fake.webhook_secret
+    settings.STRIPE_API_BASE = fake.api_base
+    fake.set_webhook_url("http://127.0.0.1:9/unreachable")
+    return fake

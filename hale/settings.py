@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "hale.documents",
     "hale.consents",
     "hale.intake",
+    "hale.payments",
     "hale.dashboards",
     "hale.demo",
 ]
@@ -216,6 +217,16 @@ ICS_IMPORT_ALLOW_PRIVATE = (DEBUG or TESTING) and env_bool("ICS_IMPORT_ALLOW_PRI
 ICS_IMPORT_TIMEOUT = env_int("ICS_IMPORT_TIMEOUT", 10)
 ICS_IMPORT_MAX_BYTES = env_int("ICS_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 ICS_IMPORT_INTERVAL_MINUTES = env_int("ICS_IMPORT_INTERVAL_MINUTES", 30)
+
+# Payments. With STRIPE_SECRET_KEY set, card payments go through Stripe (STRIPE_WEBHOOK_SECRET
+# verifies its webhooks at /payments/stripe/webhook/); without, the built-in "pay at the
+# clinic / invoice" provider runs the whole flow offline. STRIPE_API_BASE points the SDK at
+# another Stripe-compatible server (the tests' loopback one); empty means Stripe's own.
+STRIPE_SECRET_KEY = env_secret("STRIPE_SECRET_KEY") or ""
+STRIPE_WEBHOOK_SECRET = env_secret("STRIPE_WEBHOOK_SECRET") or ""
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "").strip().rstrip("/")
+if STRIPE_SECRET_KEY and not STRIPE_WEBHOOK_SECRET and not DEBUG:
+    raise ConfigError("STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY when DEBUG=0")
 
 # Virus scanning of uploads (hale.core.uploads) through a ClamAV daemon: a unix socket path
 # (CLAMD_SOCKET) or a host and port (CLAMD_HOST, CLAMD_PORT). Neither: files are not scanned.

@@ -12,6 +12,7 @@ from hale.intake import urls as intake
 from hale.legal import urls as legal
 from hale.matching import urls as matching
 from hale.messaging import urls as messaging
+from hale.payments import urls as payments
 from hale.scheduling import urls as scheduling
 from hale.urls_common import urlpatterns as common
 
@@ -24,6 +25,7 @@ urlpatterns = [
     *documents.patient_urlpatterns,
     *consents.patient_urlpatterns,
     *intake.patient_urlpatterns,
+    *payments.patient_urlpatterns,
     *accounts.patient_urlpatterns,
     *authn.patient_urlpatterns,
     *legal.patient_urlpatterns,

@@ -8,6 +8,7 @@ from hale.accounts import urls as accounts
 from hale.accounts.views import account as views_account
 from hale.core import views as core_views
 from hale.notifications import urls as notifications
+from hale.payments import urls as payments
 
 urlpatterns = [
     path("healthz/", core_views.healthz, name="healthz"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("i18n/language/", views_account.set_language, name="set_language"),
     *notifications.common_urlpatterns,
     *accounts.common_urlpatterns,
+    *payments.common_urlpatterns,
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

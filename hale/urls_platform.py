@@ -16,6 +16,7 @@ from hale.legal import urls as legal
 from hale.matching import urls as matching
 from hale.messaging import urls as messaging
 from hale.notifications import urls as notifications
+from hale.payments import urls as payments
 from hale.scheduling import urls as scheduling
 from hale.specialists import urls as specialists
 from hale.tenancy import views as tenancy_views
@@ -28,6 +29,7 @@ practice_urlpatterns = [
     *documents.practice_urlpatterns,
     *consents.practice_urlpatterns,
     *intake.practice_urlpatterns,
+    *payments.practice_urlpatterns,
     *specialists.practice_urlpatterns,
 ]
 
@@ -42,6 +44,7 @@ staff_urlpatterns = [
     *documents.staff_urlpatterns,
     *consents.staff_urlpatterns,
     *intake.staff_urlpatterns,
+    *payments.staff_urlpatterns,
 ]
 
 urlpatterns = [

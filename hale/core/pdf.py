@@ -171,6 +171,25 @@ class PdfBuilder:
         )
         self._story.append(table)
 
+    def table(self, header: list[str], rows: list[list[str]], *, widths_mm=None) -> None:
+        """A table with a header row (a report, the lines of a receipt); the last columns
+        are right-aligned figures when ``widths_mm`` is given for them."""
+        data = [[Paragraph(f"<b>{escape(str(h))}</b>", _SMALL) for h in header]]
+        data += [[Paragraph(escape(str(cell)), _SMALL) for cell in row] for row in rows]
+        widths = [w * mm for w in widths_mm] if widths_mm else None
+        table = Table(data, colWidths=widths, hAlign="LEFT", repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LINEBELOW", (0, 0), (-1, 0), 0.75, colors.grey),
+                    ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.lightgrey),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
+        self._story.append(table)
+
     def image(self, png: bytes, *, width_mm: float = 60) -> None:
         """An image (PNG or JPEG bytes) scaled to ``width_mm``, keeping its proportions."""
         picture = Image(io.BytesIO(png))

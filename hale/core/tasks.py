@@ -65,3 +65,9 @@ def _retry(task_obj: Task, attempt: int, args, kwargs) -> None:
     task_obj.using(run_after=timezone.now() + delay).enqueue(
         *args, **{**kwargs, ATTEMPT_KWARG: attempt + 1}
     )
+
+
+def can_defer(task_obj) -> bool:
+    """Does the task's backend run tasks later (``run_after``)? The immediate backend of the
+    tests does not; the periodic sweeps then do the deferred work."""
+    return getattr(task_obj.get_backend(), "supports_defer", False)

@@ -20,6 +20,7 @@ from hale.legal.demo import accept_demo_documents, seed_demo_legal
 from hale.matching.demo import refresh_demo_matching, seed_demo_leads, seed_demo_matching
 from hale.matching.programs.demo import seed_demo_programs
 from hale.messaging.demo import seed_demo_messages
+from hale.payments.demo import seed_demo_payments
 from hale.scheduling.demo import seed_demo_schedule
 from hale.specialists.demo import seed_demo_specialists
 from hale.tenancy.demo import seed_demo_brands
@@ -72,5 +73,6 @@ def seed() -> list[DemoLogin]:
     seed_demo_documents(brands)
     seed_demo_consents(brands)
     seed_demo_intake(brands)
+    seed_demo_payments(brands)
     seed_demo_account_security([login.email for login in LOGINS])
     return LOGINS

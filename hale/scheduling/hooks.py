@@ -62,10 +62,35 @@ price_override = Hook(
     type's own price for a patient of ``brand``, or None.""",
 )
 
-initial_booking_status = Hook(
-    "initial_booking_status",
-    """``first(appointment=)``: the status a new booking starts in (e.g. pending payment), or
-    None for confirmed.""",
+booking_hold = Hook(
+    "booking_hold",
+    """``first(appointment=)`` once a booking is saved (after ``appointment_booked``): the
+    moment until which the time is held while the patient pays (the booking then starts
+    PENDING_PAYMENT and lapses at that moment unless paid), or None for confirmed.""",
+)
+
+hold_lapsed = Hook(
+    "hold_lapsed",
+    """``call(appointment=)`` when a booking held for payment lapsed unpaid (its time is free
+    again); inside the transaction that stored it.""",
+)
+
+appointment_accepted = Hook(
+    "appointment_accepted",
+    """``call(appointment=)`` once a patient accepted a proposal (it is now confirmed), inside
+    the transaction; e.g. payments records what the session costs as due.""",
+)
+
+payment_url = Hook(
+    "payment_url",
+    """``first(appointment=)``: the path where the patient pays for this booking (held for
+    payment, or due), or None when nothing is to pay.""",
+)
+
+cancellation_terms = Hook(
+    "cancellation_terms",
+    """``first(appointment=, user=)``: what cancelling now means for ``user``'s money (e.g.
+    "You will be refunded 40.00 EUR"), shown before they confirm, or None.""",
 )
 
 booking_requirement = Hook(

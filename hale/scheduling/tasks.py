@@ -3,14 +3,10 @@
 from django.db import transaction
 from django.utils import timezone
 
-from hale.core.tasks import retrying_task
+from hale.core.tasks import can_defer, retrying_task
 from hale.scheduling.busy_sync import refresh_busy_source
 from hale.scheduling.expiry import expire_availability_requests, expire_proposals
 from hale.scheduling.models import BusySource
-
-
-def _can_defer(task_obj) -> bool:
-    return getattr(task_obj.get_backend(), "supports_defer", False)
 
 
 @retrying_task()
@@ -27,7 +23,7 @@ def schedule_expiry(expires_at) -> None:
     """
 
     def enqueue():
-        if _can_defer(expire_due_proposals):
+        if can_defer(expire_due_proposals):
             expire_due_proposals.using(run_after=expires_at).enqueue()
 
     transaction.on_commit(enqueue)
@@ -43,7 +39,7 @@ def schedule_request_expiry(expires_at) -> None:
     """Like ``schedule_expiry``, for availability requests."""
 
     def enqueue():
-        if _can_defer(expire_due_requests):
+        if can_defer(expire_due_requests):
             expire_due_requests.using(run_after=expires_at).enqueue()
 
     transaction.on_commit(enqueue)
@@ -63,7 +59,7 @@ def import_busy_source(source_id: int, force: bool = True) -> str:
     next_at = (
         BusySource.objects.filter(pk=source_id).values_list("next_fetch_at", flat=True).first()
     )
-    if next_at is not None and _can_defer(import_busy_source):
+    if next_at is not None and can_defer(import_busy_source):
         import_busy_source.using(run_after=next_at).enqueue(source_id, force=False)
     return outcome
 

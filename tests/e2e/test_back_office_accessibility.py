@@ -20,6 +20,8 @@ STAFF_PAGES = [
     ("/staff/brands/calm/consents/new/", "Consent"),
     ("/staff/brands/calm/forms/", "Intake forms"),
     ("/staff/brands/calm/forms/new/", "New form"),
+    ("/staff/brands/calm/payments/", "Payments"),
+    ("/staff/brands/calm/payments/settings/", "Payment settings"),
 ]
 
 

@@ -29,9 +29,11 @@ from hale.scheduling.actions.common import (
     is_offered,
     lock_appointment,
     lock_specialist,
+    overlaps_held_time,
     save_booked,
     save_cancelled,
     session_snapshot,
+    store_lapsed_hold,
 )
 from hale.scheduling.errors import SchedulingError, SlotTaken
 from hale.scheduling.models import (
@@ -96,15 +98,73 @@ def book_appointment(
     save_booked(appointment)
     # E.g. a sponsored program covers the session (price 0 while covered sessions remain).
     hooks.appointment_booked.call(appointment=appointment)
-    status = hooks.initial_booking_status.first(appointment=appointment)
-    if status and status != appointment.status:
-        appointment.status = status
-        appointment.save(update_fields=["status", "updated_at"])
+    # E.g. payments: the time is held for a few minutes while the patient pays.
+    hold_until = hooks.booking_hold.first(appointment=appointment)
+    if hold_until is not None:
+        appointment.status = Status.PENDING_PAYMENT
+        appointment.expires_at = hold_until
+        appointment.save(update_fields=["status", "expires_at", "updated_at"])
     AppointmentEvent.record(appointment, AppointmentEvent.Kind.BOOKED, actor=acting_user)
     audit.record(acting_user, "scheduling.appointment_booked", appointment, brand=patient.brand)
     hooks.schedule_changed.call(specialist_id=specialist.pk)
     notify_appointment(appointment, "appointment.booked")
     return appointment
+
+
+@transaction.atomic
+def confirm_paid_booking(*, appointment: Appointment, acting_user=None) -> bool:
+    """A booking held for payment was paid: it becomes CONFIRMED. Idempotent (a confirmed
+    booking stays so). A payment that arrives after the hold lapsed still confirms the
+    booking when its time is free; when someone else has taken it, False is returned (the
+    caller refunds) and nothing changes."""
+    lock_specialist(appointment.specialist)
+    appointment = lock_appointment(appointment)
+    if appointment.status == Status.CONFIRMED:
+        return True
+    lapsed = appointment.status == Status.EXPIRED and appointment.expires_at is not None
+    if appointment.status != Status.PENDING_PAYMENT and not lapsed:
+        return False
+    now = timezone.now()
+    if appointment.start <= now:
+        return False
+    if overlaps_held_time(
+        appointment.specialist,
+        appointment.start,
+        appointment.end,
+        now=now,
+        exclude_id=appointment.pk,
+    ):
+        return False
+    previous = appointment.status
+    appointment.status = Status.CONFIRMED
+    appointment.expires_at = None
+    appointment.sequence += 1
+    save_booked(appointment, update_fields=["status", "expires_at", "sequence", "updated_at"])
+    AppointmentEvent.record(
+        appointment, AppointmentEvent.Kind.PAID, actor=acting_user, from_status=previous
+    )
+    audit.record(acting_user, "scheduling.booking_paid", appointment, brand=appointment.brand)
+    hooks.schedule_changed.call(specialist_id=appointment.specialist_id)
+    return True
+
+
+@transaction.atomic
+def release_hold(*, appointment: Appointment, acting_user=None) -> bool:
+    """Free the time of a booking held for payment: when the hold lapsed (the task's job,
+    ``acting_user`` None) or when the patient gives up paying. True when this call released
+    it; a paid (confirmed) or already released booking is left as it is."""
+    if acting_user is not None and appointment.patient.user_id != acting_user.pk:
+        raise PermissionDenied
+    lock_specialist(appointment.specialist)
+    appointment = lock_appointment(appointment)
+    now = timezone.now()
+    if appointment.status != Status.PENDING_PAYMENT:
+        return False
+    if acting_user is None and (appointment.expires_at is None or appointment.expires_at > now):
+        return False
+    store_lapsed_hold(appointment, acting_user=acting_user)
+    hooks.schedule_changed.call(specialist_id=appointment.specialist_id)
+    return True
 
 
 def _notice_deadline(appointment: Appointment) -> dt.datetime:

@@ -6,11 +6,14 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hale.scheduling.errors import AppointmentChanged, SchedulingError, SlotTaken
+from hale.scheduling.hooks import hold_lapsed
 from hale.scheduling.models import (
     Appointment,
+    AppointmentEvent,
     SessionType,
 )
 from hale.scheduling.pricing import session_price
@@ -60,9 +63,51 @@ def overlaps_held_time(specialist, start, end, *, now, exclude_id=None) -> bool:
     return qs.exists()
 
 
+def lapse_holds(specialist_id: int, start, end, *, now, exclude_id=None) -> int:
+    """Store as lapsed the unpaid holds of the specialist past their expiry that overlap
+    ``[start, end)`` (their time is already free for people, see ``blocking``), so the
+    exclusion constraint lets a new booking take it. Inside the specialist's lock."""
+    lapsed = (
+        Appointment.objects.select_for_update()
+        .filter(specialist_id=specialist_id, status=Status.PENDING_PAYMENT, expires_at__lte=now)
+        .overlapping(start, end)
+    )
+    if exclude_id is not None:
+        lapsed = lapsed.exclude(pk=exclude_id)
+    count = 0
+    for appointment in lapsed:
+        store_lapsed_hold(appointment, acting_user=None)
+        count += 1
+    return count
+
+
+def store_lapsed_hold(appointment: Appointment, *, acting_user) -> None:
+    """A booking held for payment (locked by the caller) lapses: its time is free. The
+    patient giving it up is the ``acting_user``; None when the hold ran out."""
+    appointment.status = Status.EXPIRED
+    appointment.sequence += 1
+    appointment.save(update_fields=["status", "sequence", "updated_at"])
+    AppointmentEvent.record(
+        appointment,
+        AppointmentEvent.Kind.EXPIRED,
+        actor=acting_user,
+        from_status=Status.PENDING_PAYMENT,
+        released_by_patient=acting_user is not None,
+    )
+    hold_lapsed.call(appointment=appointment)
+
+
 def save_booked(appointment: Appointment, *, update_fields=None) -> None:
     """Save in a savepoint: the PostgreSQL exclusion constraint's IntegrityError (another
-    booking won the race) becomes SlotTaken and leaves the outer transaction usable."""
+    booking won the race) becomes SlotTaken and leaves the outer transaction usable. Lapsed
+    payment holds in the way are stored as lapsed first."""
+    lapse_holds(
+        appointment.specialist_id,
+        appointment.start,
+        appointment.end,
+        now=timezone.now(),
+        exclude_id=appointment.pk,
+    )
     try:
         with transaction.atomic():
             if update_fields is None:

@@ -139,6 +139,8 @@ def accept_proposal(
         appointment, AppointmentEvent.Kind.ACCEPTED, actor=acting_user, from_status=previous
     )
     audit.record(acting_user, "scheduling.proposal_accepted", appointment, brand=appointment.brand)
+    # E.g. payments: what the session costs is now due.
+    hooks.appointment_accepted.call(appointment=appointment)
     hooks.schedule_changed.call(specialist_id=appointment.specialist_id)
     notify_appointment(appointment, "appointment.accepted")
     return appointment

@@ -24,12 +24,16 @@ class AppointmentQuerySet(models.QuerySet):
         return self.filter(start__lt=hi, start__gt=lo - MAX_APPOINTMENT_SPAN, end__gt=lo)
 
     def blocking(self, now=None) -> "AppointmentQuerySet":
-        """Appointments that hold the specialist's time: booked ones, and proposals that
-        have not expired (expiry worked out from ``expires_at``)."""
+        """Appointments that hold the specialist's time: confirmed ones, and proposals and
+        bookings held for payment that have not lapsed (worked out from ``expires_at``)."""
         now = now or timezone.now()
         return self.filter(
-            Q(status__in=Appointment.BOOKED_STATUSES)
-            | Q(status=Appointment.Status.PROPOSED, expires_at__gt=now)
+            Q(status=Appointment.Status.CONFIRMED)
+            | Q(status=Appointment.Status.PENDING_PAYMENT, expires_at__isnull=True)
+            | Q(
+                status__in=(Appointment.Status.PENDING_PAYMENT, Appointment.Status.PROPOSED),
+                expires_at__gt=now,
+            )
         )
 
     def upcoming(self, now=None) -> "AppointmentQuerySet":
@@ -44,10 +48,11 @@ class Appointment(LapsingStatusMixin, models.Model):
 
     Status machine: PROPOSED (by the specialist, until ``expires_at``) → CONFIRMED / DECLINED
     / EXPIRED (derived: a proposal past ``expires_at`` *is* expired whether or not a worker
-    stored it); a patient's booking → CONFIRMED (PENDING_PAYMENT once payments exist: the
-    payments issue sets it in ``book_appointment``); CONFIRMED → CANCELLED, COMPLETED,
-    NO_SHOW. Every transition goes through ``hale.scheduling.actions`` and writes an
-    ``AppointmentEvent``.
+    stored it); a patient's booking → CONFIRMED, or PENDING_PAYMENT while held for payment
+    until ``expires_at`` (``hooks.booking_hold``) → CONFIRMED when paid, else EXPIRED (derived
+    like a proposal's; the hold is stored as lapsed before anyone else books that time);
+    CONFIRMED → CANCELLED, COMPLETED, NO_SHOW. Every transition goes through
+    ``hale.scheduling.actions`` and writes an ``AppointmentEvent``.
 
     Session details (name, duration, modality, location, price) are snapshots taken at
     booking, so later edits of the session type do not change what was agreed.
@@ -147,9 +152,10 @@ class Appointment(LapsingStatusMixin, models.Model):
         return f"{self.session_name} {self.start:%Y-%m-%d %H:%M} UTC ({self.status})"
 
     def effective_status(self, now=None) -> str:
-        """The status as people see it: a proposal past its expiry is expired."""
+        """The status as people see it: a proposal or a payment hold past its expiry is
+        expired."""
         if (
-            self.status == self.Status.PROPOSED
+            self.status in (self.Status.PROPOSED, self.Status.PENDING_PAYMENT)
             and self.expires_at is not None
             and self.expires_at <= (now or timezone.now())
         ):
@@ -162,7 +168,7 @@ class Appointment(LapsingStatusMixin, models.Model):
 
     @property
     def is_booked(self) -> bool:
-        return self.status in self.BOOKED_STATUSES
+        return self.effective_status() in self.BOOKED_STATUSES
 
     @property
     def duration_minutes(self) -> int:
@@ -185,6 +191,7 @@ class AppointmentEvent(models.Model):
         NO_SHOW = "no_show", _("Marked as no-show")
         NOTES = "notes", _("Notes changed")
         CHANGED = "changed", _("Proposal changed")
+        PAID = "paid", _("Paid and confirmed")
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("event"), max_length=16, choices=Kind.choices)

@@ -121,6 +121,12 @@ def _detail_context(appointment: Appointment, now, **extra) -> dict:
         "can_reschedule": booked_future and actions.can_reschedule(appointment, now),
         "policy_message": actions.policy_message(appointment.brand),
         "notice_hours": access.cancellation_notice_hours(appointment.brand),
+        # E.g. payments: the refund this cancellation gives, told before confirming.
+        "cancellation_terms": hooks.cancellation_terms.first(
+            appointment=appointment, user=appointment.patient.user
+        )
+        if booked_future
+        else None,
         "cancel_form": extra.pop("cancel_form", None) or ReasonForm(),
         "decline_form": OptionalReasonForm(),
         **extra,
@@ -332,6 +338,10 @@ def book_confirm(request: BrandRequest, specialist_id: uuid.UUID) -> HttpRespons
         except actions.SchedulingError as exc:
             error = str(exc.message)
         else:
+            pay_at = hooks.payment_url.first(appointment=appointment)
+            if appointment.status == Appointment.Status.PENDING_PAYMENT and pay_at:
+                # Held for a few minutes while the patient pays.
+                return redirect(pay_at)
             messages.success(request, _("Your session is booked."))
             return redirect("appointment_detail", appointment.uuid)
     return render(

@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 import secrets
 
+import stripe
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -533,7 +534,14 @@ def send_refund(refund_id: int, intent_id: str = "") -> bool:
     payment = refund.payment
     provider_id = f"offline-refund-{refund.uuid}"
     if payment.provider == Payment.Provider.STRIPE:
-        made = stripe_api.refund(refund=refund, payment=payment, intent_id=intent_id)
+        try:
+            made = stripe_api.refund(refund=refund, payment=payment, intent_id=intent_id)
+        except stripe.InvalidRequestError as exc:
+            # Stripe refuses it for good (e.g. already refunded there): staff see why and
+            # may refund again; network and server errors raise and the task retries.
+            _refund_failed(refund, getattr(exc, "user_message", None) or str(exc))
+            audit.record(None, "payments.refund_failed", payment, brand=payment.brand)
+            return False
         provider_id = made.id
         if getattr(made, "status", "succeeded") == "failed":
             _refund_failed(refund, _("Stripe could not make the refund."))

@@ -138,6 +138,10 @@ def retrieve_payment_method(payment_method_id: str) -> Any:
     return client().payment_methods.retrieve(payment_method_id)
 
 
+def delete_customer(customer_id: str) -> Any:
+    return client().customers.delete(customer_id)
+
+
 def detach_payment_method(payment_method_id: str) -> Any:
     return client().payment_methods.detach(payment_method_id)
 

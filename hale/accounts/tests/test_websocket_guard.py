@@ -78,7 +78,7 @@ def _closed_after(cookie: str, change) -> int | None:
             if await communicator.receive_nothing(timeout=0.1):
                 quiet += 0.1
                 continue
-            output = await communicator.receive_output()
+            output = await communicator.receive_output(timeout=5)
             if output["type"] == "websocket.close":
                 return output.get("code")
         await communicator.disconnect()

@@ -256,3 +256,33 @@ def test_the_ledger_is_append_only(
         entry.delete()
     with pytest.raises(TypeError):
         LedgerEntry.objects.update(amount_minor=0)
+
+
+def test_the_data_export_lists_payments_and_deletion_keeps_them(
+    patient_a,
+    open_specialist,
+    session_type,
+    book,
+    staff_a,
+    brand_a,
+    django_capture_on_commit_callbacks,
+):
+    from hale.core.data_rights import exporters
+    from hale.payments.data_rights import erase_payments, export_payments
+    from hale.payments.models import SavedCard
+
+    payment = _paid(
+        book(patient_a, open_specialist, session_type),
+        staff_a,
+        brand_a,
+        django_capture_on_commit_callbacks,
+    )
+    SavedCard.objects.create(patient=patient_a, payment_method_id="pm_x", last4="4242")
+    assert "payments" in {e.name for e in exporters()}
+    section = export_payments(patient_a.user)
+    (row,) = section.data["payments"]
+    assert (row["receipt"], row["amount_minor"], row["status"]) == (payment.number, 6000, "paid")
+    assert section.data["saved_cards"][0]["last4"] == "4242"
+    erase_payments(patient_a.user, acting_user=patient_a.user)
+    assert not SavedCard.objects.exists()
+    assert Payment.objects.filter(pk=payment.pk).exists()  # accounting records stay

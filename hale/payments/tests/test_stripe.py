@@ -480,3 +480,64 @@ def test_nobody_else_can_pay_release_or_charge(
         == 404
     )
     assert Payment.objects.get(pk=payment.pk).status == "pending"
+
+
+def test_deleting_the_account_deletes_the_stripe_customer_and_its_cards(
+    fake_stripe, patient_a, django_capture_on_commit_callbacks
+):
+    from hale.payments.data_rights import erase_payments
+    from hale.payments.models import Customer
+
+    session = stripe_api.create_setup_checkout(
+        customer_id=actions._customer_id(patient_a),
+        patient=patient_a,
+        success_url="http://calm.localhost/ok",
+        cancel_url="http://calm.localhost/no",
+    )
+    assert fake_stripe.pay_checkout(session.id) == 303
+    actions.save_card_from_checkout(session.id, patient=patient_a)
+    customer_id = Customer.objects.get(patient=patient_a).customer_id
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_payments(patient_a.user, acting_user=patient_a.user)
+    assert not patient_a.saved_cards.exists() and not Customer.objects.exists()
+    assert [
+        r
+        for r in fake_stripe.requests
+        if r["method"] == "DELETE" and r["path"] == f"/v1/customers/{customer_id}"
+    ]
+
+
+def test_a_refund_stripe_refuses_is_marked_failed_and_can_be_made_again(
+    fake_stripe,
+    client_for,
+    patient_a,
+    open_specialist,
+    session_type,
+    book,
+    brand_a,
+    django_capture_on_commit_callbacks,
+):
+    _appointment, payment = _hold(
+        book, patient_a, open_specialist, session_type, django_capture_on_commit_callbacks
+    )
+    payment = _paid(
+        fake_stripe, client_for(patient_a.user, CALM), payment, django_capture_on_commit_callbacks
+    )
+    real_intent = payment.payment_intent_id
+    Payment.objects.filter(pk=payment.pk).update(payment_intent_id="pi_unknown")
+    payment.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.refund_by_hand(
+            payment=payment, amount_minor=1000, reason="Goodwill", acting_user=None, brand=brand_a
+        )
+    failed = Refund.objects.get()
+    assert failed.status == "failed" and failed.failure
+    assert not LedgerEntry.objects.filter(kind="refund").exists()
+    Payment.objects.filter(pk=payment.pk).update(payment_intent_id=real_intent)
+    payment.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.refund_by_hand(
+            payment=payment, amount_minor=1000, reason="Again", acting_user=None, brand=brand_a
+        )
+    payment.refresh_from_db()
+    assert payment.refunded_minor == 1000

@@ -8,6 +8,7 @@ import http.client
 import json
 import re
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -444,7 +445,14 @@ def test_send_event_signs_like_stripe_and_retries_failed_deliveries(
     headers, body = receiver.wait_for("invoice.paid")
     event = stripe.Webhook.construct_event(body, headers["Stripe-Signature"], fake.webhook_secret)
     assert event.id == sent["id"] and event.data.object.id == "in_1"
-    assert [d["status"] for d in fake.deliveries if d["event"] == sent["id"]] == [500, 500, 200]
+    # The delivery thread records the last attempt once its answer is read: wait for it.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        statuses = [d["status"] for d in fake.deliveries if d["event"] == sent["id"]]
+        if len(statuses) == 3:
+            break
+        time.sleep(0.05)
+    assert statuses == [500, 500, 200]
     assert fake.wait_for_event("invoice.paid") == sent
     payload = json.dumps(sent).encode()
     assert stripe.Webhook.construct_event(payload, fake.sign(payload), fake.webhook_secret)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "hale.consents",
     "hale.intake",
     "hale.payments",
+    "hale.video",
     "hale.dashboards",
     "hale.demo",
 ]
@@ -227,6 +228,22 @@ STRIPE_WEBHOOK_SECRET = env_secret("STRIPE_WEBHOOK_SECRET") or ""
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "").strip().rstrip("/")
 if STRIPE_SECRET_KEY and not STRIPE_WEBHOOK_SECRET and not DEBUG:
     raise ConfigError("STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY when DEBUG=0")
+
+# Video sessions (hale.video): the join window around each video appointment, and the ICE
+# servers the browsers use. TURN credentials follow the TURN REST shared-secret scheme
+# (coturn: use-auth-secret + static-auth-secret=VIDEO_TURN_SECRET); relay forces every call
+# through TURN (the peers never see each other's addresses).
+VIDEO_JOIN_EARLY_MINUTES = env_int("VIDEO_JOIN_EARLY_MINUTES", 10)
+VIDEO_JOIN_GRACE_MINUTES = env_int("VIDEO_JOIN_GRACE_MINUTES", 15)
+VIDEO_STUN_URLS = env_list("VIDEO_STUN_URLS", [])
+VIDEO_TURN_URLS = env_list("VIDEO_TURN_URLS", [])
+VIDEO_TURN_SECRET = env_secret("VIDEO_TURN_SECRET") or ""
+VIDEO_TURN_TTL_SECONDS = env_int("VIDEO_TURN_TTL_SECONDS", 3600)
+VIDEO_ICE_TRANSPORT_POLICY = env_str("VIDEO_ICE_TRANSPORT_POLICY", "all")
+if VIDEO_ICE_TRANSPORT_POLICY not in ("all", "relay"):
+    raise ConfigError("VIDEO_ICE_TRANSPORT_POLICY must be all or relay")
+if VIDEO_TURN_URLS and not VIDEO_TURN_SECRET:
+    raise ConfigError("VIDEO_TURN_SECRET is required with VIDEO_TURN_URLS")
 
 # Virus scanning of uploads (hale.core.uploads) through a ClamAV daemon: a unix socket path
 # (CLAMD_SOCKET) or a host and port (CLAMD_HOST, CLAMD_PORT). Neither: files are not scanned.

@@ -15,10 +15,12 @@ from hale.messaging import urls as messaging
 from hale.payments import urls as payments
 from hale.scheduling import urls as scheduling
 from hale.urls_common import urlpatterns as common
+from hale.video import urls as video
 
 urlpatterns = [
     path("", dashboards.patient_home, name="home"),
     *helpcenter.patient_urlpatterns,
+    *video.patient_urlpatterns,  # before scheduling: under its appointment paths
     *scheduling.patient_urlpatterns,
     *matching.patient_urlpatterns,
     *messaging.patient_urlpatterns,

@@ -21,8 +21,10 @@ from hale.scheduling import urls as scheduling
 from hale.specialists import urls as specialists
 from hale.tenancy import views as tenancy_views
 from hale.urls_common import urlpatterns as common
+from hale.video import urls as video
 
 practice_urlpatterns = [
+    *video.practice_urlpatterns,  # before scheduling: under its appointment paths
     *scheduling.practice_urlpatterns,
     *matching.practice_urlpatterns,
     *messaging.practice_urlpatterns,

@@ -5,8 +5,9 @@ import ipaddress
 import logging
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 if TYPE_CHECKING:
@@ -81,3 +82,13 @@ class PatientRequest(BrandRequest):
     """A signed-in user's request on a brand's portal host."""
 
     user: "User"
+
+
+def extend_csp(response: HttpResponse, directive: str, *sources: str) -> HttpResponse:
+    """Allow ``sources`` for ``directive`` in this response's Content-Security-Policy only
+    (e.g. a form that continues to a payment provider, a page compiling WebAssembly); every
+    other page keeps the strict policy of ``SECURE_CSP``."""
+    config = dict(getattr(response, "_csp_config", None) or settings.SECURE_CSP)
+    config[directive] = [*config.get(directive, []), *sources]
+    response._csp_config = config  # type: ignore[attr-defined]  # read by Django's CSP middleware
+    return response

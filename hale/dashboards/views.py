@@ -9,7 +9,9 @@ from hale.consents.access import pending_count as pending_consent_count
 from hale.core.http import BrandRequest
 from hale.helpcenter.access import featured_articles
 from hale.intake.access import pending_count as pending_form_count
+from hale.scheduling.models import Appointment
 from hale.tenancy.access import staff_brands
+from hale.video import access as video_access
 
 
 def patient_home(request: BrandRequest) -> HttpResponse:
@@ -21,8 +23,16 @@ def patient_home(request: BrandRequest) -> HttpResponse:
             "articles": featured_articles(request.brand),
             "consents_pending": pending_consent_count(request_patient(request)),
             "forms_pending": pending_form_count(request_patient(request)),
+            "video_open": _open_sessions_of_patient(request),
         },
     )
+
+
+def _open_sessions_of_patient(request) -> list:
+    patient = request_patient(request)
+    if patient is None or video_access.FEATURE not in (request.brand.features or []):
+        return []
+    return video_access.open_now(Appointment.objects.filter(patient=patient))
 
 
 def platform_home(request: HttpRequest) -> HttpResponse:
@@ -30,6 +40,9 @@ def platform_home(request: HttpRequest) -> HttpResponse:
     context = {}
     if request.user.is_authenticated:
         context["staff_brands"] = staff_brands(request.user)
+        context["video_open"] = video_access.open_now(
+            Appointment.objects.filter(specialist__user=request.user, specialist__status="approved")
+        )
     return render(request, "specialist/home.html", context)
 
 

@@ -24,6 +24,7 @@ from hale.payments.demo import seed_demo_payments
 from hale.scheduling.demo import seed_demo_schedule
 from hale.specialists.demo import seed_demo_specialists
 from hale.tenancy.demo import seed_demo_brands
+from hale.video.demo import seed_demo_video
 
 __all__ = ["DEMO_PASSWORD", "LOGINS", "seed"]
 
@@ -74,5 +75,6 @@ def seed() -> list[DemoLogin]:
     seed_demo_consents(brands)
     seed_demo_intake(brands)
     seed_demo_payments(brands)
+    seed_demo_video()
     seed_demo_account_security([login.email for login in LOGINS])
     return LOGINS

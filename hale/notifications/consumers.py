@@ -19,7 +19,7 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_UNKNOWN_HOST = 4404
 
 
-def _host(scope) -> str:
+def scope_host(scope) -> str:
     for name, value in scope.get("headers", []):
         if name == b"host":
             return value.decode("latin-1")
@@ -27,7 +27,22 @@ def _host(scope) -> str:
     return server[0] if server else ""
 
 
-class NotificationConsumer(AsyncJsonWebsocketConsumer):
+class SmallJsonConsumer(AsyncJsonWebsocketConsumer):
+    """A socket that takes small JSON text frames only: binary, oversized (over
+    ``MAX_RECEIVE`` characters) or malformed frames are dropped without a word."""
+
+    MAX_RECEIVE = 4096
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        if text_data is None or len(text_data) > self.MAX_RECEIVE:
+            return
+        try:
+            await super().receive(text_data=text_data, **kwargs)
+        except ValueError:
+            return
+
+
+class NotificationConsumer(SmallJsonConsumer):
     """Joins the signed-in user's group and forwards events of this host's portal."""
 
     user = None
@@ -44,7 +59,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        host = _host(self.scope)
+        host = scope_host(self.scope)
         if is_platform_host(host):
             self.portal, self.brand = PLATFORM, None
         else:
@@ -71,15 +86,6 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code) -> None:
         if self.group_name:
             await self.channel_layer.group_discard(self.group_name, self.channel_name)
-
-    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
-        # Small JSON only; anything else (binary, oversized, not JSON) is dropped.
-        if text_data is None or len(text_data) > self.MAX_RECEIVE:
-            return
-        try:
-            await super().receive(text_data=text_data, **kwargs)
-        except ValueError:
-            return
 
     async def receive_json(self, content, **kwargs) -> None:
         # Only message types a higher app registered are handled; the rest is ignored.

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hale.core import audit
+from hale.matching.models import ProgramSessionUse
 from hale.payments import access, policy, stripe_api
 from hale.payments.errors import PaymentError
 from hale.payments.models import (
@@ -37,8 +38,10 @@ from hale.payments.models import (
     Refund,
     SavedCard,
 )
+from hale.payments.templatetags.money import money
 from hale.scheduling import actions as scheduling
 from hale.scheduling.models import Appointment
+from hale.scheduling.pricing import session_price
 
 logger = logging.getLogger(__name__)
 
@@ -116,8 +119,6 @@ def start_session_payment(appointment: Appointment, *, hold: bool) -> Payment | 
     nothing when it is free; SPONSORED (billable to the organisation) when a program covers
     it; with Stripe PENDING (held for ``hold_minutes`` when ``hold``, else due by card);
     without Stripe DUE at the clinic."""
-    from hale.matching.models import ProgramSessionUse
-
     use = (
         ProgramSessionUse.objects.select_related("membership__program__organization")
         .filter(appointment=appointment)
@@ -134,8 +135,6 @@ def start_session_payment(appointment: Appointment, *, hold: bool) -> Payment | 
         "currency": appointment.currency,
     }
     if use is not None:
-        from hale.scheduling.pricing import session_price
-
         program = use.membership.program
         listed = (
             session_price(appointment.session_type, appointment.brand)
@@ -362,7 +361,7 @@ def release_lapsed_hold(payment_id: int) -> bool:
     if payment.checkout_session_id:
         try:
             settled = settle_checkout(payment.checkout_session_id, payment.stripe_account)
-        except Exception:  # Stripe unreachable: release anyway, a late payment is refunded
+        except stripe.StripeError:  # unreachable: release anyway, a late payment is refunded
             logger.warning("Could not ask Stripe about %s", payment.pk, exc_info=True)
         else:
             if settled is not None and settled.is_paid:
@@ -424,8 +423,6 @@ def cancellation_terms(appointment: Appointment, user) -> str | None:
         now=timezone.now(),
         by_patient=appointment.patient.user_id == getattr(user, "pk", None),
     )
-    from hale.payments.templatetags.money import money
-
     if terms.amount_minor == 0:
         return _("Under the clinic's cancellation policy this session is not refunded.")
     if terms.percent == 100:
@@ -682,7 +679,7 @@ def remove_card(*, card: SavedCard, acting_user) -> None:
         raise PermissionDenied
     try:
         stripe_api.detach_payment_method(card.payment_method_id)
-    except Exception as exc:
+    except stripe.StripeError as exc:
         if getattr(exc, "http_status", None) != 404:
             raise PaymentError(
                 _("Stripe could not remove the card just now. Please try again.")
@@ -707,7 +704,7 @@ def charge_saved_card(*, payment: Payment, acting_user) -> bool:
             customer_id=customer.customer_id,
             payment_method_id=card.payment_method_id,
         )
-    except Exception as exc:
+    except stripe.StripeError as exc:
         message = getattr(exc, "user_message", None) or _("The card was declined.")
         audit.record(acting_user, "payments.card_charge_failed", payment, brand=payment.brand)
         raise PaymentError(_("The charge did not go through: %(why)s") % {"why": message}) from exc

@@ -234,10 +234,10 @@ class Refund(models.Model):
 
 
 class LedgerEntryQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # pragma: no cover - guarded
+    def update(self, **kwargs):
         raise TypeError("The ledger is append-only.")
 
-    def delete(self):  # pragma: no cover - guarded
+    def delete(self):
         raise TypeError("The ledger is append-only.")
 
 

@@ -85,13 +85,9 @@ class Glance:
     # currency → net per month (oldest first), for the chart
     series: dict[str, list[int]] = field(default_factory=dict)
 
-    @property
-    def peak(self) -> int:
-        return max([1, *(abs(v) for values in self.series.values() for v in values)])
-
 
 def glance(entries: QuerySet[LedgerEntry], today: dt.date | None = None) -> Glance:
-    """This month, last month and the last 12 months' net revenue, in two queries."""
+    """This month, last month and the last 12 months' net revenue, in three queries."""
     today = today or timezone.localdate()
     first = add_months(month_start(today), -11)
     lo, _hi = _bounds(first)

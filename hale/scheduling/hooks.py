@@ -110,6 +110,13 @@ join_refusal = Hook(
     call to action instead of the room.""",
 )
 
+join_url = Hook(
+    "join_url",
+    """``first(appointment=, user=)``: the path where ``user`` joins ``appointment``'s video
+    session when its room is open now, or None (shown as "Join" in the calendar). Called for
+    each appointment shown: receivers must answer without a query for most of them.""",
+)
+
 appointment_sections = Hook(
     "appointment_sections",
     """``call(appointment=, user=, next_url=)``: sections (``hale.accounts.hooks.RecordSection``)

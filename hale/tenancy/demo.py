@@ -38,7 +38,14 @@ BRANDS = [
         "discovery_mode": Brand.Discovery.BROWSE,
         "pricing_mode": Brand.Pricing.SPECIALIST,
         "support_email": "frontdesk@northside.example",
-        "features": ["invitations", "shop", "payments", "messaging", "collect_date_of_birth"],
+        "features": [
+            "invitations",
+            "shop",
+            "payments",
+            "messaging",
+            "video",
+            "collect_date_of_birth",
+        ],
     },
 ]
 

@@ -394,7 +394,15 @@ def new_page(request: pytest.FixtureRequest, browser, server) -> Iterator[Callab
 
     Depends on ``server`` so pages close before the server goes idle and the tables flush.
     """
-    contexts = []
+    contexts: list[Any] = []
+    yield page_factory(request, browser, contexts)
+    for context in contexts:
+        context.close()
+
+
+def page_factory(request: pytest.FixtureRequest, browser, contexts: list) -> Callable[..., Any]:
+    """``make(**context_options)``: a page in a fresh context of ``browser`` (kept in
+    ``contexts`` for the caller to close), its console errors collected for failure reports."""
     pages = request.node.stash.setdefault(PAGES_KEY, [])
 
     def make(**context_kwargs: Any):
@@ -415,9 +423,7 @@ def new_page(request: pytest.FixtureRequest, browser, server) -> Iterator[Callab
         pages.append((page, console))
         return page
 
-    yield make
-    for context in contexts:
-        context.close()
+    return make
 
 
 @pytest.fixture

@@ -131,3 +131,6 @@ def test_offline_booking_is_due_until_staff_record_it(
     expect(staff.get_by_role("status").filter(has_text="Recorded as received")).to_be_visible()
     page.reload()
     expect(page.get_by_role("main")).to_contain_text("Receipt HL-")
+    page.goto(server.url("calm.localhost", "/payments/cards/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Saved cards")
+    assert_accessible(page)

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 
 from hale.core.csvexport import csv_response
+from hale.core.http import extend_csp
 from hale.core.uploads.serve import generated_pdf_response
 from hale.payments import reports
 
@@ -59,10 +60,6 @@ def forms_may_go_to_stripe(view):
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        config = dict(settings.SECURE_CSP)
-        config["form-action"] = [*config.get("form-action", []), *stripe_origins()]
-        response._csp_config = config
-        return response
+        return extend_csp(view(request, *args, **kwargs), "form-action", *stripe_origins())
 
     return wrapped

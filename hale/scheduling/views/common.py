@@ -6,7 +6,7 @@ from collections.abc import Callable
 from django import forms
 from django.http import Http404, HttpRequest
 
-from hale.scheduling import access
+from hale.scheduling import access, hooks
 from hale.scheduling.errors import SchedulingError
 from hale.specialists.models import Specialist
 
@@ -41,3 +41,15 @@ def run_for_valid(form: forms.BaseForm, action: Callable[[], object]) -> bool:
         form.add_error(None, exc.message)
         return False
     return True
+
+
+def appointment_sections(request: HttpRequest, appointment) -> list:
+    """What apps above add to an appointment page of either portal (consents this session
+    needs, its payment, its video room), in their order."""
+    found: list = []
+    for result in hooks.appointment_sections.call(
+        appointment=appointment, user=request.user, next_url=request.get_full_path()
+    ):
+        if result is not None:
+            found.extend(result if isinstance(result, list | tuple) else [result])
+    return sorted(found, key=lambda s: (s.order, s.key))

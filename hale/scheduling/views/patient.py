@@ -27,7 +27,7 @@ from hale.scheduling.forms import (
 from hale.scheduling.models import Appointment, specialist_zone
 from hale.scheduling.pricing import session_price
 from hale.scheduling.slots import group_by_local_day, load_schedule, offered_slots
-from hale.scheduling.views.common import brand_only
+from hale.scheduling.views.common import appointment_sections, brand_only
 
 DAYS_SHOWN = 14
 LIST_STEP = 20  # appointments per screenful of the patient's lists
@@ -96,20 +96,9 @@ def appointment_detail(request: BrandRequest, appointment_id: uuid.UUID) -> Http
         _detail_context(
             appointment,
             now,
-            appointment_sections=_appointment_sections(request, appointment),
+            appointment_sections=appointment_sections(request, appointment),
         ),
     )
-
-
-def _appointment_sections(request: BrandRequest, appointment: Appointment) -> list:
-    """What apps above add to the appointment page (e.g. consents this session needs)."""
-    found: list = []
-    for result in hooks.appointment_sections.call(
-        appointment=appointment, user=request.user, next_url=request.get_full_path()
-    ):
-        if result is not None:
-            found.extend(result if isinstance(result, list | tuple) else [result])
-    return sorted(found, key=lambda s: (s.order, s.key))
 
 
 def _detail_context(appointment: Appointment, now, **extra) -> dict:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hale.scheduling import access, actions
 from hale.scheduling.forms import NotesForm, OptionalReasonForm, ReasonForm, posted_version
 from hale.scheduling.models import Appointment
-from hale.scheduling.views.common import practice_specialist
+from hale.scheduling.views.common import appointment_sections, practice_specialist
 
 
 @login_required
@@ -36,6 +36,7 @@ def appointment(request: HttpRequest, appointment_id: uuid.UUID) -> HttpResponse
             "can_change": item.effective_status(now) == Appointment.Status.PROPOSED,
             "can_cancel": item.is_booked and item.start > now,
             "can_mark": item.is_booked and item.start <= now,
+            "appointment_sections": appointment_sections(request, item),
         },
     )
 

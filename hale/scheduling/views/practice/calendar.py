@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from hale.scheduling import access
+from hale.scheduling import access, hooks
 from hale.scheduling.models import Appointment
 from hale.scheduling.slots import availability, load_schedule
 from hale.scheduling.views.common import practice_specialist
@@ -83,6 +83,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
         day += dt.timedelta(days=1)
     by_day: dict[dt.date, list] = defaultdict(list)
     for appointment in appointments:
+        # E.g. video: "Join" on a session whose room is open now.
+        appointment.join_url = hooks.join_url.first(appointment=appointment, user=request.user)
         by_day[appointment.start.astimezone(zone).date()].append(appointment)
 
     def is_open(a: dt.datetime, b: dt.datetime) -> bool:

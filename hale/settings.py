@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "hale.intake",
     "hale.payments",
     "hale.video",
+    "hale.shop",
     "hale.dashboards",
     "hale.demo",
 ]

@@ -14,6 +14,7 @@ from hale.matching import urls as matching
 from hale.messaging import urls as messaging
 from hale.payments import urls as payments
 from hale.scheduling import urls as scheduling
+from hale.shop import urls as shop
 from hale.urls_common import urlpatterns as common
 from hale.video import urls as video
 
@@ -28,6 +29,7 @@ urlpatterns = [
     *consents.patient_urlpatterns,
     *intake.patient_urlpatterns,
     *payments.patient_urlpatterns,
+    *shop.patient_urlpatterns,
     *accounts.patient_urlpatterns,
     *authn.patient_urlpatterns,
     *legal.patient_urlpatterns,

@@ -18,6 +18,7 @@ from hale.messaging import urls as messaging
 from hale.notifications import urls as notifications
 from hale.payments import urls as payments
 from hale.scheduling import urls as scheduling
+from hale.shop import urls as shop
 from hale.specialists import urls as specialists
 from hale.tenancy import views as tenancy_views
 from hale.urls_common import urlpatterns as common
@@ -37,6 +38,7 @@ practice_urlpatterns = [
 
 staff_urlpatterns = [
     path("settings/", tenancy_views.brand_settings, name="staff_brand_settings"),
+    path("plan/", tenancy_views.brand_plan, name="staff_brand_plan"),
     *helpcenter.staff_urlpatterns,
     *legal.staff_urlpatterns,
     *accounts.staff_urlpatterns,
@@ -47,6 +49,7 @@ staff_urlpatterns = [
     *consents.staff_urlpatterns,
     *intake.staff_urlpatterns,
     *payments.staff_urlpatterns,
+    *shop.staff_urlpatterns,
 ]
 
 urlpatterns = [

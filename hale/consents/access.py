@@ -13,6 +13,10 @@ What is pending for a patient (``patient_status``):
 - any template an open ``ConsentRequest`` asks for: pending until signed after the request.
 
 Templates of a program apply only to members of that program.
+
+Patients sign online only on brands whose plan includes ``sign_documents`` (the Portal
+add-on, :func:`signing_offered`). Elsewhere nothing is pending: patients could never sign, so
+no requirement may hold them back; signatures made earlier stay readable by staff.
 """
 
 import uuid
@@ -35,7 +39,7 @@ from hale.documents.access import own_patient, own_specialist
 from hale.matching.access import has_care
 from hale.scheduling.models import Appointment
 from hale.specialists.models import Specialist
-from hale.tenancy.models import Brand
+from hale.tenancy.models import Brand, PlanFeature
 
 __all__ = ["own_patient", "own_specialist"]  # the viewers, re-exported for the views
 
@@ -65,6 +69,11 @@ class PatientStatus:
     @property
     def pending_count(self) -> int:
         return len(self.pending)
+
+
+def signing_offered(brand: Brand) -> bool:
+    """Whether the brand's patients sign documents in the portal (the Portal add-on)."""
+    return brand.plan_includes(PlanFeature.SIGN_DOCUMENTS)
 
 
 def current_versions(template_ids) -> dict[int, ConsentVersion]:
@@ -106,7 +115,8 @@ def _valid(signature: ConsentSignature, template: ConsentTemplate, version: Cons
 
 
 def patient_status(patient: Patient, *, now=None) -> PatientStatus:
-    """Everything pending and signed for ``patient``, in a fixed number of queries."""
+    """Everything pending and signed for ``patient``, in a fixed number of queries (nothing
+    pending on a brand without online signing)."""
     now = now or timezone.now()
     signatures = list(
         ConsentSignature.objects.filter(patient=patient)
@@ -115,6 +125,8 @@ def patient_status(patient: Patient, *, now=None) -> PatientStatus:
         .defer(*SIGNATURE_HEAVY_FIELDS)
         .order_by("-signed_at", "-pk")
     )
+    if not signing_offered(patient.brand):
+        return PatientStatus(signed=signatures)
     open_requests = list(
         ConsentRequest.objects.filter(patient=patient, fulfilled_at__isnull=True)
         .select_related("template", "specialist")
@@ -167,7 +179,9 @@ def patient_status(patient: Patient, *, now=None) -> PatientStatus:
 def unsigned_signup_templates(patient: Patient) -> list[ConsentTemplate]:
     """The published sign-up consents that apply to ``patient`` and wait for a valid
     signature: what the portal gate asks on every page, in two small queries instead of the
-    whole :func:`patient_status`."""
+    whole :func:`patient_status`. None on a brand without online signing."""
+    if not signing_offered(patient.brand):
+        return []
     latest = ConsentVersion.objects.filter(template=OuterRef("pk")).order_by("-number")
     templates = list(
         templates_for_patient(patient)
@@ -312,7 +326,8 @@ def template_signatures(template: ConsentTemplate) -> QuerySet[ConsentSignature]
 
 
 def pending_count(patient: Patient | None) -> int:
-    """How many documents wait for ``patient``'s signature (0 for no patient)."""
-    if patient is None:
+    """How many documents wait for ``patient``'s signature (0 for no patient, and on a brand
+    without online signing)."""
+    if patient is None or not signing_offered(patient.brand):
         return 0
     return patient_status(patient).pending_count

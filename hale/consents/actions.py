@@ -227,6 +227,8 @@ def request_consent(
     patient's specialist or the brand's staff). The patient is told in the app and by email."""
     if template.brand_id != patient.brand_id or not template.is_active:
         raise ConsentError(_("Choose one of this brand's consents."))
+    if not access.signing_offered(patient.brand):
+        raise ConsentError(_("Patients sign consents online only with the Portal add-on."))
     if access.current_version(template) is None:
         raise ConsentError(_("This consent has no published version yet."))
     note = one_line(note)
@@ -307,6 +309,8 @@ def sign_consent(
     ``AlreadySigned`` when this version (for this appointment) is signed already."""
     if patient.user_id != acting_user.pk or not patient.portal_enabled:
         raise ConsentError(_("Only the patient can sign their consents."))
+    if not access.signing_offered(patient.brand):
+        raise ConsentError(_("Patients sign consents online only with the Portal add-on."))
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     template = ConsentTemplate.objects.get(pk=template.pk)
     if template.brand_id != patient.brand_id or not template.is_active:

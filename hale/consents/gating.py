@@ -1,6 +1,7 @@
 """How consents take part in scheduling and the patient record (connected in
 ``ConsentsConfig.ready``): booking and joining wait for required signatures; the
-appointment page and the record show what is signed and what waits."""
+appointment page and the record show what is signed and what waits. On a brand without
+online signing (no Portal add-on) nothing waits: no requirement holds a patient back."""
 
 from urllib.parse import urlencode
 
@@ -45,6 +46,8 @@ def _refusal(items: list[access.Pending]) -> Refusal | None:
 
 def booking_requirement(*, brand, patient, specialist, session_type) -> Refusal | None:
     """``scheduling.hooks.booking_requirement``: consents to sign before booking."""
+    if not access.signing_offered(brand):
+        return None
     if not ConsentTemplate.objects.filter(brand_id=patient.brand_id, is_active=True).exists():
         return None
     return _refusal(access.blocking_pending(patient, session_type=session_type))
@@ -56,13 +59,15 @@ def join_refusal(*, appointment, user) -> Refusal | None:
     patient = appointment.patient
     if user is None or patient.user_id != getattr(user, "pk", None):
         return None
+    if not access.signing_offered(appointment.brand):
+        return None
     return _refusal(access.blocking_pending(patient, appointment=appointment))
 
 
 def appointment_sections(*, appointment, user, next_url: str = "") -> RecordSection | None:
     """The consents a session needs, on the patient's appointment page."""
     patient = appointment.patient
-    if patient.user_id != getattr(user, "pk", None):
+    if patient.user_id != getattr(user, "pk", None) or not access.signing_offered(patient.brand):
         return None
     templates = list(
         access.templates_for_patient(patient).filter(versions__isnull=False).distinct()
@@ -88,15 +93,21 @@ def appointment_sections(*, appointment, user, next_url: str = "") -> RecordSect
 
 
 def record_sections(*, patient, audience, user, specialist=None, brand=None):
-    """``accounts.hooks.patient_record_sections``: consent status for each audience."""
+    """``accounts.hooks.patient_record_sections``: consent status for each audience. Without
+    online signing the patient sees no section (their consent pages do not exist) and
+    specialists and staff see earlier signatures only, with no way to ask for more."""
+    offered = access.signing_offered(patient.brand)
+    if audience == "patient" and not offered:
+        return None
     status = access.patient_status(patient)
     context = {
         "status": status,
         "patient": patient,
         "audience": audience,
+        "signing_offered": offered,
         "pending_items": [(p, sign_url(p)) for p in status.pending],
     }
-    if audience in ("specialist", "staff"):
+    if audience in ("specialist", "staff") and offered:
         from hale.consents.forms import RequestForm
 
         context["request_form"] = RequestForm(templates=access.requestable_templates(patient))

@@ -62,6 +62,7 @@ class SignupConsentGateMiddleware:
         if (
             brand is not None
             and request.user.is_authenticated
+            and access.signing_offered(brand)
             and not _open(request.path)
             and brand_has_signup_consents(brand.pk)
         ):

@@ -29,3 +29,13 @@ def plausible_token(token: str | None) -> bool:
 def token_matches(token: str, token_hash: str) -> bool:
     """Constant-time comparison of ``token`` with a stored hash."""
     return hmac.compare_digest(hash_token(token), token_hash)
+
+
+# Without 0/O, 1/I: codes people read out on the phone (receipts, orders).
+READABLE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def readable_code(prefix: str, length: int) -> str:
+    """A random public reference such as ``HL-7K2M9QXP4A`` (not a secret: unique columns
+    catch the rare collision)."""
+    return prefix + "".join(secrets.choice(READABLE_ALPHABET) for _ in range(length))

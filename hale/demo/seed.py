@@ -22,6 +22,7 @@ from hale.matching.programs.demo import seed_demo_programs
 from hale.messaging.demo import seed_demo_messages
 from hale.payments.demo import seed_demo_payments
 from hale.scheduling.demo import seed_demo_schedule
+from hale.shop.demo import seed_demo_shop
 from hale.specialists.demo import seed_demo_specialists
 from hale.tenancy.demo import seed_demo_brands
 from hale.video.demo import seed_demo_video
@@ -75,6 +76,7 @@ def seed() -> list[DemoLogin]:
     seed_demo_consents(brands)
     seed_demo_intake(brands)
     seed_demo_payments(brands)
+    seed_demo_shop(brands)
     seed_demo_video()
     seed_demo_account_security([login.email for login in LOGINS])
     return LOGINS

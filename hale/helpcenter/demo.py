@@ -251,8 +251,8 @@ If you cannot connect, send your specialist a message from the appointment page.
         ),
         DemoArticle(
             slug="paying-for-sessions-and-receipts",
-            title="Paying for sessions, shop orders and receipts",
-            summary="How payment works for appointments and for products from our shop.",
+            title="Paying for sessions and receipts",
+            summary="How payment works for appointments, and where to find your receipts.",
             position=30,
             body="""\
 ## Appointments
@@ -260,17 +260,12 @@ If you cannot connect, send your specialist a message from the appointment page.
 Each specialist sets their own price, shown on their profile. You pay by card when you book,
 and the appointment is confirmed once the payment goes through.
 
-## Shop orders
-
-Our shop sells products recommended by our specialists. Some products need your specialist's
-approval first: you place the order, and you are only charged once it is approved.
-
 ## Receipts and refunds
 
 | You paid for | Where to find the receipt | Refund |
 |:--|:--|:--|
 | An appointment | **Payments** in your account | Cancel 24 hours ahead for a full refund |
-| A shop order | **Orders** in your account | Unopened items within 14 days |
+| A missed session | **Payments** in your account | At the clinic's discretion |
 
 Refunds go back to the card you used and usually appear within 5–10 working days.
 """,

@@ -16,7 +16,6 @@
 
 import datetime as dt
 import logging
-import secrets
 
 import stripe
 from django.core.exceptions import PermissionDenied
@@ -26,8 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hale.core import audit
+from hale.core.tokens import readable_code
 from hale.matching.models import ProgramSessionUse
-from hale.payments import access, policy, stripe_api
+from hale.payments import access, hooks, policy, stripe_api
 from hale.payments.errors import PaymentError
 from hale.payments.models import (
     ConnectedAccount,
@@ -49,6 +49,7 @@ Status = Payment.Status
 Kind = LedgerEntry.Kind
 
 LATE_PAYMENT_REASON = gettext_lazy("The time was no longer free when the payment arrived.")
+GONE_REASON = gettext_lazy("What was paid for was cancelled before the payment arrived.")
 DUPLICATE_REASON = gettext_lazy("Paid twice; the second payment is returned.")
 
 
@@ -59,8 +60,7 @@ def _tasks():
 
 
 def _number() -> str:
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "HL-" + "".join(secrets.choice(alphabet) for _ in range(10))
+    return readable_code("HL-", 10)
 
 
 def _lock(payment: Payment) -> Payment:
@@ -181,6 +181,39 @@ def start_session_payment(appointment: Appointment, *, hold: bool) -> Payment | 
         flow=Payment.Flow.PLATFORM,
         status=Status.DUE,
     )
+
+
+def start_payment(*, brand, patient, description: str, amount_minor: int, currency: str) -> Payment:
+    """A payment for something other than a session (an order), to the brand (platform
+    flow, no commission): PENDING by card with Stripe, else DUE at the clinic. The caller
+    links it to what it pays for; ``hooks.payment_paid`` tells it when the money arrived."""
+    if amount_minor <= 0:
+        raise PaymentError(_("There is nothing to pay."))
+    return Payment.objects.create(
+        number=_number(),
+        brand=brand,
+        patient=patient,
+        description=description[:200],
+        amount_minor=amount_minor,
+        currency=currency,
+        provider=Payment.Provider.STRIPE if stripe_api.enabled() else Payment.Provider.OFFLINE,
+        flow=Payment.Flow.PLATFORM,
+        status=Status.PENDING if stripe_api.enabled() else Status.DUE,
+    )
+
+
+def cancel_unpaid(payment: Payment) -> bool:
+    """Inside the owner's transaction: a payment no longer wanted is cancelled unless it was
+    paid already (True when it was cancelled; its open payment page is closed after commit)."""
+    payment = _lock(payment)
+    if payment.status not in (Status.PENDING, Status.DUE):
+        return False
+    had_page = payment.status == Status.PENDING and payment.checkout_session_id
+    payment.status = Status.CANCELLED
+    payment.save(update_fields=["status", "updated_at"])
+    if had_page:
+        transaction.on_commit(lambda: _tasks().expire_checkout.enqueue(payment_id=payment.pk))
+    return True
 
 
 # --- Paying by card ---------------------------------------------------------------------------
@@ -317,11 +350,13 @@ def record_paid(
                     Appointment.Status.COMPLETED,
                     Appointment.Status.NO_SHOW,
                 )
+        else:  # an order: its owner says whether it can still be had
+            confirmed = hooks.payment_paid.first(payment=payment) is not False
         if not confirmed:
             create_refund(
                 payment=payment,
                 amount_minor=payment.amount_minor,
-                reason=str(LATE_PAYMENT_REASON),
+                reason=str(LATE_PAYMENT_REASON if payment.appointment is not None else GONE_REASON),
                 acting_user=None,
                 locked=True,
             )
@@ -593,6 +628,7 @@ def record_refunded(refund: Refund, provider_refund_id: str, *, duplicate: bool 
     audit.record(
         None, "payments.refunded", payment, brand=payment.brand, amount=refund.amount_minor
     )
+    hooks.payment_refunded.call(payment=payment, refund=refund)
     transaction.on_commit(lambda: _tasks().notify_refunded.enqueue(refund_id=refund.pk))
     return True
 

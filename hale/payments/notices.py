@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from hale.notifications.actions import notify
 from hale.notifications.email import recipient_locale
+from hale.payments import hooks
 from hale.payments.models import Payment, Refund
 from hale.payments.templatetags.money import money
 
@@ -21,6 +22,8 @@ def paid(payment_id: int, *, confirmed: bool) -> None:
     )
     if payment is None:
         return
+    if payment.appointment_id is None and hooks.payment_notice.first(payment=payment):
+        return  # what was paid for (an order) tells the patient itself
     patient = payment.patient
     amount = money(payment.amount_minor, payment.currency)
     if patient.user is not None:

@@ -32,3 +32,24 @@ def access_staff_brand(user, slug: str) -> Brand:
     if brand is None:
         raise Http404
     return brand
+
+
+def require_plan_feature(brand: Brand | None, feature: str) -> None:
+    """404 unless the brand's plan gives its patients ``feature`` (a ``PlanFeature``)."""
+    if brand is None or not brand.plan_includes(feature):
+        raise Http404
+
+
+def plan_feature_required(feature: str):
+    """View decorator: the page exists only on brands whose plan includes ``feature``."""
+    from functools import wraps
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            require_plan_feature(getattr(request, "brand", None), feature)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate

@@ -17,9 +17,11 @@ class BrandMembershipInline(admin.TabularInline):
 
 @admin.register(Brand)
 class BrandAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "discovery_mode", "pricing_mode", "is_active"]
+    list_display = ["name", "slug", "plan", "portal_addon", "discovery_mode", "is_active"]
     list_filter = [
         "is_active",
+        "plan",
+        "portal_addon",
         "discovery_mode",
         "pricing_mode",
         "require_mfa_for_staff",

@@ -1,6 +1,11 @@
 from django.conf import settings
 
 from hale.tenancy.middleware import PATIENT
+from hale.tenancy.models import PlanFeature
+
+
+def plan_features(brand) -> frozenset[str]:
+    return frozenset(f for f in PlanFeature.values if brand.plan_includes(f))
 
 
 def portal(request):
@@ -19,6 +24,8 @@ def portal(request):
         section = "specialist"
     return {
         "brand": brand,
+        # What the brand's plan gives its patients: {% if "shop" in plan_features %}
+        "plan_features": plan_features(brand) if brand is not None else frozenset(),
         "portal_base": base,
         "portal_section": section,
         "viewer_time_zone": getattr(request, "time_zone", None),

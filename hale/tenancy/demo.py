@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 
-from hale.tenancy.models import Brand, BrandDomain
+from hale.tenancy.models import Brand, BrandDomain, Plan
 
 ASSETS = Path(__file__).parent / "demo_assets"
 
@@ -23,6 +23,8 @@ BRANDS = [
         "discovery_mode": Brand.Discovery.SMART,
         "pricing_mode": Brand.Pricing.BRAND,
         "support_email": "care@calm.example",
+        "plan": Plan.PREMIUM,
+        "portal_addon": True,
         "features": ["video", "smart_matching", "payments", "messaging"],
     },
     {
@@ -38,9 +40,10 @@ BRANDS = [
         "discovery_mode": Brand.Discovery.BROWSE,
         "pricing_mode": Brand.Pricing.SPECIALIST,
         "support_email": "frontdesk@northside.example",
+        "plan": Plan.PROFESSIONAL,
+        "portal_addon": True,
         "features": [
             "invitations",
-            "shop",
             "payments",
             "messaging",
             "video",

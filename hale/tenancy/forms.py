@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from hale.core.hooks import Hook
 from hale.core.uploads import TYPE_GROUPS, type_group_choices
 from hale.core.zones import everyday_zones
-from hale.tenancy.models import UPLOAD_MAX_MB_LIMIT, Brand, SignInMethod
+from hale.tenancy.models import UPLOAD_MAX_MB_LIMIT, Brand, Plan, SignInMethod
 
 signin_methods_chosen = Hook(
     "signin_methods_chosen",
@@ -92,8 +92,41 @@ class BrandAdminForm(forms.ModelForm):
         return clean_signin_methods_for(self.instance, self.cleaned_data["signin_methods"])
 
 
+class BrandPlanForm(forms.Form):
+    """A platform operator puts a brand on a plan, with or without the Portal add-on. It
+    carries the plan it showed (``shown``), so a change made meanwhile is not overwritten."""
+
+    plan = forms.ChoiceField(label=_("Plan"), choices=Plan.choices, widget=forms.RadioSelect)
+    portal_addon = forms.BooleanField(
+        label=_("Portal add-on"),
+        required=False,
+        help_text=_("Patients sign documents (consents) in the portal, on either plan."),
+    )
+    shown = forms.CharField(widget=forms.HiddenInput)
+
+    @staticmethod
+    def shown_value(brand: Brand) -> str:
+        return f"{brand.plan}:{int(brand.portal_addon)}"
+
+    @classmethod
+    def for_brand(cls, brand: Brand, data=None) -> "BrandPlanForm":
+        initial = {
+            "plan": brand.plan,
+            "portal_addon": brand.portal_addon,
+            "shown": cls.shown_value(brand),
+        }
+        return cls(data, initial=initial)
+
+    def clean_shown(self) -> tuple[str, bool]:
+        plan, _sep, addon = self.cleaned_data["shown"].partition(":")
+        if plan not in Plan.values or addon not in ("0", "1"):
+            raise forms.ValidationError(_("Reload the page and try again."))
+        return plan, addon == "1"
+
+
 class BrandSettingsForm(forms.ModelForm):
-    """What brand staff may change about their portal's look and defaults."""
+    """What brand staff may change about their portal's look and defaults (not the plan or
+    the Portal add-on: platform operators set those, on the plan page or in the admin)."""
 
     default_time_zone = forms.ChoiceField(
         label=_("Default time zone"),

@@ -36,6 +36,42 @@ def validate_signin_methods(value) -> None:
         )
 
 
+class Plan(models.TextChoices):
+    """What a brand subscribes to; with ``Brand.portal_addon`` it decides what patients see."""
+
+    PROFESSIONAL = "professional", _("Professional")
+    PREMIUM = "premium", _("Premium")
+
+
+class PlanFeature(models.TextChoices):
+    """Patient-portal features a plan gives (``Brand.plan_includes``)."""
+
+    DASHBOARD = "dashboard", _("Dashboard")
+    APPOINTMENTS = "appointments", _("View appointments")
+    SHOP = "shop", _("Browse and order products")
+    ORDERS = "orders", _("View orders")
+    SIGN_DOCUMENTS = "sign_documents", _("Sign documents")
+
+
+# Which plan gives which feature; the Portal add-on gives signing on top of either plan.
+PLAN_FEATURES: dict[str, frozenset[str]] = {
+    Plan.PROFESSIONAL: frozenset({PlanFeature.DASHBOARD, PlanFeature.APPOINTMENTS}),
+    Plan.PREMIUM: frozenset(
+        {PlanFeature.DASHBOARD, PlanFeature.APPOINTMENTS, PlanFeature.SHOP, PlanFeature.ORDERS}
+    ),
+}
+PORTAL_ADDON_FEATURES: frozenset[str] = frozenset({PlanFeature.SIGN_DOCUMENTS})
+
+
+def plan_matrix() -> list[tuple[str, list[bool]]]:
+    """Rows of (feature label, [Professional, Premium, Portal add-on]) for the back office."""
+    columns = [PLAN_FEATURES[Plan.PROFESSIONAL], PLAN_FEATURES[Plan.PREMIUM], PORTAL_ADDON_FEATURES]
+    return [
+        (str(label), [value in column for column in columns])
+        for value, label in PlanFeature.choices
+    ]
+
+
 def default_upload_type_groups() -> list[str]:
     return list(DEFAULT_TYPE_GROUPS)
 
@@ -101,6 +137,18 @@ class Brand(models.Model):
         default=MessagingPolicy.REPLY_ONLY,
         help_text=_("Who may start a conversation in secure messaging, and who may answer."),
     )
+    plan = models.CharField(
+        _("plan"),
+        max_length=16,
+        choices=Plan.choices,
+        default=Plan.PREMIUM,
+        help_text=_("Professional: dashboard and appointments. Premium adds the shop and orders."),
+    )
+    portal_addon = models.BooleanField(
+        _("Portal add-on"),
+        default=True,
+        help_text=_("Lets patients sign documents (consents) in the portal, on either plan."),
+    )
     features = models.JSONField(
         _("features"),
         default=list,
@@ -157,6 +205,17 @@ class Brand(models.Model):
 
     def has_feature(self, feature: str) -> bool:
         return feature in self.features
+
+    def plan_includes(self, feature: str) -> bool:
+        """Whether the brand's plan (and add-on) gives its patients ``feature`` (a
+        ``PlanFeature``); a feature it does not give is absent from the portal (404)."""
+        if feature in PLAN_FEATURES.get(self.plan, frozenset()):
+            return True
+        return self.portal_addon and feature in PORTAL_ADDON_FEATURES
+
+    @property
+    def has_shop(self) -> bool:
+        return self.plan_includes(PlanFeature.SHOP)
 
     def offers_signin(self, method: str) -> bool:
         """Whether patients may sign in to this portal with ``method`` (a SignInMethod)."""

@@ -22,6 +22,11 @@ STAFF_PAGES = [
     ("/staff/brands/calm/forms/new/", "New form"),
     ("/staff/brands/calm/payments/", "Payments"),
     ("/staff/brands/calm/payments/settings/", "Payment settings"),
+    ("/staff/brands/calm/plan/", "Plan of"),
+    ("/staff/brands/calm/shop/products/", "Products"),
+    ("/staff/brands/calm/shop/products/new/", "New product"),
+    ("/staff/brands/calm/shop/products/import/", "Import products"),
+    ("/staff/brands/calm/shop/orders/", "Orders"),
 ]
 
 

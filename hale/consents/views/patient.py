@@ -1,5 +1,6 @@
 """Consents in the patient portal (brand hosts): what is signed and what waits, signing,
-and the read-only view and PDF of a signature."""
+and the read-only view and PDF of a signature. Only on brands whose plan includes signing
+documents (the Portal add-on); elsewhere every page answers 404."""
 
 import uuid
 
@@ -20,8 +21,13 @@ from hale.consents.views import common
 from hale.core.http import BrandRequest, client_ip, safe_next, user_agent
 from hale.core.markdown import render_markdown
 from hale.scheduling.models import Appointment
+from hale.tenancy.access import plan_feature_required
+from hale.tenancy.models import PlanFeature
+
+signing_required = plan_feature_required(PlanFeature.SIGN_DOCUMENTS)
 
 
+@signing_required
 @login_required
 @require_safe
 def consent_list(request: BrandRequest) -> HttpResponse:
@@ -52,6 +58,7 @@ def _appointment(patient, value: str) -> Appointment | None:
     return appointment
 
 
+@signing_required
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def consent_sign(request: BrandRequest, template_id: uuid.UUID) -> HttpResponse:
@@ -123,6 +130,7 @@ def consent_sign(request: BrandRequest, template_id: uuid.UUID) -> HttpResponse:
     )
 
 
+@signing_required
 @login_required
 @require_safe
 def consent_signed(request: BrandRequest, signature_id: uuid.UUID) -> HttpResponse:
@@ -138,6 +146,7 @@ def consent_signed(request: BrandRequest, signature_id: uuid.UUID) -> HttpRespon
     )
 
 
+@signing_required
 @login_required
 @require_safe
 def consent_pdf(request: BrandRequest, signature_id: uuid.UUID) -> HttpResponse:

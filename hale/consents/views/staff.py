@@ -1,5 +1,7 @@
 """The brand's consents in the back office (/staff/brands/<slug>/consents/): templates,
-drafts and published versions, who signed which version, and requests to one patient."""
+drafts and published versions, who signed which version, and requests to one patient. Staff
+may prepare consents on any plan; patients sign them only with the Portal add-on, which the
+pages say (``signing_offered``)."""
 
 import uuid
 
@@ -53,6 +55,7 @@ def template_list(request: HttpRequest, brand_slug: str) -> HttpResponse:
         {
             "managed_brand": brand,
             "rows": [(t, versions.get(t.pk)) for t in templates],
+            "signing_offered": access.signing_offered(brand),
         },
     )
 
@@ -75,7 +78,12 @@ def template_new(request: HttpRequest, brand_slug: str) -> HttpResponse:
     return render(
         request,
         "consents/staff/edit.html",
-        {"managed_brand": brand, "form": form, "template": None},
+        {
+            "managed_brand": brand,
+            "form": form,
+            "template": None,
+            "signing_offered": access.signing_offered(brand),
+        },
     )
 
 
@@ -133,6 +141,7 @@ def template_detail(request: HttpRequest, brand_slug: str, template_id: uuid.UUI
             "versions": list(template.versions.order_by("-number")),
             "signatures": list(access.template_signatures(template)[:200]),
             "request_form": PatientChoiceForm(templates=[template], patients=patients),
+            "signing_offered": access.signing_offered(brand),
         },
     )
 

@@ -15,7 +15,7 @@ def test_seed_creates_published_articles_tailored_to_each_brand(brand_a, brand_b
     calm_text = " ".join(a.body_markdown for a in calm)
     northside_text = " ".join(a.body_markdown for a in northside)
     assert "smart-matching" in calm_text and "Calm Minds" in calm_text
-    assert "invitation" in northside_text and "shop" in northside_text
+    assert "invitation" in northside_text and "receipt" in northside_text
     assert "Northside Clinic" in northside_text
     assert {a.brand for a in calm} == {brand_a}
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from hale.accounts.models import Patient
 from hale.core.access import Denied
@@ -226,8 +227,6 @@ class CartReview:
 
 
 def review_cart(patient: Patient, items: list[CartItem] | None = None) -> CartReview:
-    from django.utils.translation import gettext as _
-
     items = cart_items(patient) if items is None else items
     lines = []
     for item in items:

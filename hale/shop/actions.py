@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from hale.core import audit
+from hale.core.access import Denied
 from hale.core.tokens import readable_code
 from hale.payments import actions as payments
 from hale.payments.errors import PaymentError
@@ -104,8 +105,6 @@ def _item(patient, item_id) -> CartItem:
         else None
     )
     if item is None:
-        from hale.core.access import Denied
-
         raise Denied(CartItem, item_id)
     return item
 
@@ -285,12 +284,9 @@ def _save(order: Order, *fields: str) -> None:
 
 
 def _give_stock_back(order: Order) -> None:
-    for line in order.lines.filter(product__isnull=False).exclude(product__stock=None):
-        if line.product_id is None:
-            continue
-        Product.objects.filter(pk=line.product_id, stock__isnull=False).update(
-            stock=F("stock") + line.quantity
-        )
+    lines = order.lines.filter(product__stock__isnull=False).values_list("product_id", "quantity")
+    for product_id, quantity in lines:
+        Product.objects.filter(pk=product_id).update(stock=F("stock") + quantity)
 
 
 @transaction.atomic

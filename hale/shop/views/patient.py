@@ -118,10 +118,9 @@ def cart_add(request: BrandRequest, product_id: uuid.UUID) -> HttpResponse:
             acting_user=request.user,
         )
     except ShopError as exc:
-        if request.htmx:
-            messages.error(request, str(exc.message))
-            return _cart_response(request, patient, status=200)
         messages.error(request, str(exc.message))
+        if request.htmx:
+            return _cart_response(request, patient)
         return redirect("shop_product", product.uuid)
     if not request.htmx:
         messages.success(request, _("%(name)s is in your cart.") % {"name": product.name})
@@ -170,7 +169,7 @@ def cart_accept(request: BrandRequest) -> HttpResponse:
     patient = access.own_patient(request.user, request.brand)
     actions.accept_cart_changes(patient=patient, acting_user=request.user)
     messages.info(request, _("Your cart now shows today's prices and what is in stock."))
-    return redirect(request.POST.get("next") == "checkout" and "shop_checkout" or "shop_cart")
+    return redirect("shop_checkout" if request.POST.get("next") == "checkout" else "shop_cart")
 
 
 # --- Checkout -------------------------------------------------------------------------------------

@@ -285,6 +285,7 @@ def run() -> list[dict]:
         "patient home": (brand_host, "/", patient_cookie),
         "appointment list": (brand_host, "/appointments/", patient_cookie),
         "calendar week": (platform_host, "/practice/schedule/", specialist_cookie),
+        "specialist dashboard": (platform_host, "/", specialist_cookie),
         "browse": (brand_host, "/specialists/", patient_cookie),
         "profile": (brand_host, f"/specialists/{specialists[1].uuid}/", patient_cookie),
     }

@@ -50,6 +50,7 @@ staff_urlpatterns = [
     *intake.staff_urlpatterns,
     *payments.staff_urlpatterns,
     *shop.staff_urlpatterns,
+    *scheduling.staff_urlpatterns,
 ]
 
 urlpatterns = [
@@ -57,6 +58,7 @@ urlpatterns = [
     path("staff/", dashboards.staff_home, name="staff_home"),
     path("staff/brands/<slug:brand_slug>/", include(staff_urlpatterns)),
     *specialists.platform_urlpatterns,
+    path("practice/patients/", dashboards.practice_patients, name="practice_patients"),
     path("practice/", include(practice_urlpatterns)),
     # Django admin signs in through allauth's login (rate-limited, two-factor aware).
     path("admin/login/", secure_admin_login(admin.site.login)),

@@ -37,6 +37,7 @@ from hale.consents.models import (
 from hale.core.access import Denied
 from hale.documents.access import own_patient, own_specialist
 from hale.matching.access import has_care
+from hale.matching.models import ProgramMembership
 from hale.scheduling.models import Appointment
 from hale.specialists.models import Specialist
 from hale.tenancy.models import Brand, PlanFeature
@@ -205,6 +206,73 @@ def unsigned_signup_templates(patient: Patient) -> list[ConsentTemplate]:
             for tid, vid in signed
         )
     ]
+
+
+SESSION_RULES = (Requirement.FIRST_SESSION, Requirement.EVERY_SESSION, Requirement.SESSION_TYPE)
+
+
+def unsigned_before_sessions(appointments: list[Appointment]) -> list[tuple[Appointment, list]]:
+    """Of ``appointments`` (booked and coming up, ``patient__brand`` loaded), each one whose
+    patient has not yet signed what that session needs — a before-first-session, every-session
+    or session-type template, under the same validity rules as :func:`patient_status` — with
+    the titles missing. For the specialist's action items: four queries whatever the number
+    of appointments or patients."""
+    appointments = [a for a in appointments if signing_offered(a.patient.brand)]
+    if not appointments:
+        return []
+    patient_ids = {a.patient_id for a in appointments}
+    templates = list(
+        ConsentTemplate.objects.filter(
+            brand_id__in={a.brand_id for a in appointments},
+            is_active=True,
+            requirement__in=SESSION_RULES,
+        )
+        .defer("draft_body")
+        .order_by("title", "pk")
+    )
+    if not templates:
+        return []
+    versions = current_versions(t.pk for t in templates)
+    programs: dict[int, set[int]] = {}
+    for patient_id, program_id in ProgramMembership.objects.filter(
+        patient_id__in=patient_ids
+    ).values_list("patient_id", "program_id"):
+        programs.setdefault(patient_id, set()).add(program_id)
+    signed: dict[tuple[int, int], list[tuple[int, int | None]]] = {}
+    for patient_id, template_id, version_id, appointment_id in ConsentSignature.objects.filter(
+        patient_id__in=patient_ids, template_id__in=[t.pk for t in templates]
+    ).values_list("patient_id", "template_id", "version_id", "appointment_id"):
+        signed.setdefault((patient_id, template_id), []).append((version_id, appointment_id))
+    result = []
+    for appointment in appointments:
+        missing = []
+        for template in templates:
+            version = versions.get(template.pk)
+            if (
+                version is None
+                or template.brand_id != appointment.brand_id
+                or (
+                    template.program_id is not None
+                    and template.program_id not in programs.get(appointment.patient_id, ())
+                )
+                or (
+                    template.requirement == Requirement.SESSION_TYPE
+                    and template.session_type_id != appointment.session_type_id
+                )
+            ):
+                continue
+            wanted = appointment.pk if template.requirement == Requirement.EVERY_SESSION else None
+            if not any(
+                for_appointment == wanted
+                and (version_id == version.pk or not template.resign_on_new_version)
+                for version_id, for_appointment in signed.get(
+                    (appointment.patient_id, template.pk), ()
+                )
+            ):
+                missing.append(template.title)
+        if missing:
+            result.append((appointment, missing))
+    return result
 
 
 def blocking_pending(

@@ -34,6 +34,10 @@ from hale.core.markdown import clean_markdown_document, one_line
 from hale.core.pdf import sha256_hex
 from hale.core.signatures import CapturedSignature
 from hale.core.tasks import enqueue_on_commit
+from hale.matching.models import CareRelationship
+from hale.notifications.actions import notify
+from hale.notifications.email import recipient_locale
+from hale.notifications.kinds import PLATFORM
 from hale.scheduling.models import Appointment
 
 logger = logging.getLogger(__name__)
@@ -261,9 +265,6 @@ def _notify_task():
 
 def send_request_notification(request_id: int) -> None:
     """In-app and email notice of an open request (idempotent enough: one per request)."""
-    from hale.notifications.actions import notify
-    from hale.notifications.email import recipient_locale
-
     req = (
         ConsentRequest.objects.select_related("patient__user", "patient__brand", "template")
         .filter(pk=request_id, fulfilled_at__isnull=True)
@@ -377,7 +378,33 @@ def sign_consent(
     from hale.consents.tasks import generate_signature_pdf
 
     enqueue_on_commit(generate_signature_pdf, signature_id=made.pk)
+    _notify_signed(made)
     return made
+
+
+def _notify_signed(signature: ConsentSignature) -> None:
+    """Tell the patient's specialists (active care on the brand) that they signed."""
+    patient = signature.patient
+    care = CareRelationship.objects.filter(
+        patient=patient, brand_id=patient.brand_id, status=CareRelationship.Status.ACTIVE
+    ).select_related("specialist__user")
+    name = patient.full_name or patient.email
+    for relationship in care:
+        user = relationship.specialist.user
+        with recipient_locale(user, None):
+            title = _("%(name)s signed “%(title)s”") % {
+                "name": name,
+                "title": signature.template.title,
+            }
+        notify(
+            user=user,
+            kind="consent.signed",
+            title=title,
+            body=title,
+            url=reverse("practice_patient", urlconf="hale.urls_platform", args=[patient.uuid])
+            + "#consents",
+            portal=PLATFORM,
+        )
 
 
 PENDING_MESSAGE = gettext_lazy("Please sign “%(title)s” first.")

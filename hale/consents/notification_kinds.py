@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from hale.notifications.kinds import EMAIL, IN_APP, PATIENT, Kind, register
+from hale.notifications.kinds import EMAIL, IN_APP, PATIENT, PLATFORM, Kind, register
 
 CONSENT_REQUESTED = register(
     Kind(
@@ -14,5 +14,14 @@ CONSENT_REQUESTED = register(
         default_channels=frozenset({IN_APP, EMAIL}),
         user_can_disable=False,
         order=50,
+    )
+)
+CONSENT_SIGNED = register(
+    Kind(
+        key="consent.signed",
+        label=_("Consent signed"),
+        description=_("When one of your patients signs a consent."),
+        portals=(PLATFORM,),
+        order=51,
     )
 )

@@ -6,19 +6,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 
 from hale.accounts.models import Patient
 from hale.core.access import Denied
 from hale.matching.licences import brand_region, licensed_for
-from hale.matching.models import BrandMatching, CareRelationship, Listing
+from hale.matching.models import BrandMatching, CareRelationship, Listing, ListingRequest
 from hale.scheduling.access import bookable_specialists
 from hale.scheduling.models import SessionType
 from hale.scheduling.pricing import Price
 from hale.scheduling.slots import next_available
 from hale.specialists.models import Specialist
+from hale.tenancy.models import Brand
 
 RESULTS_PER_PAGE = 20
 # "Available soon" in browse: a free time within this long.
@@ -169,6 +170,72 @@ def listable_specialists(brand) -> QuerySet[Specialist]:
     return (
         Specialist.objects.approved().exclude(listings__brand=brand).order_by("display_name", "pk")
     )
+
+
+# --- Listing requests -------------------------------------------------------------------------
+
+
+def requestable_brands(specialist: Specialist) -> QuerySet[Brand]:
+    """Active brands ``specialist`` may ask to be listed on: not listing them yet and without
+    a request of theirs waiting."""
+    return (
+        Brand.objects.filter(is_active=True)
+        .exclude(pk__in=Listing.objects.filter(specialist=specialist).values("brand_id"))
+        .exclude(
+            pk__in=ListingRequest.objects.filter(
+                specialist=specialist, status=ListingRequest.Status.PENDING
+            ).values("brand_id")
+        )
+        .order_by("name", "pk")
+    )
+
+
+def specialist_listing_requests(specialist: Specialist) -> QuerySet[ListingRequest]:
+    """The specialist's requests, waiting ones first, then the latest answers."""
+    return (
+        ListingRequest.objects.filter(specialist=specialist)
+        .select_related("brand")
+        .exclude(status=ListingRequest.Status.WITHDRAWN)
+        .order_by(
+            Case(When(status=ListingRequest.Status.PENDING, then=0), default=1),
+            "-created_at",
+            "-pk",
+        )
+    )
+
+
+def access_own_listing_request(specialist: Specialist, request_id: uuid.UUID) -> ListingRequest:
+    """One of the specialist's own requests (any status); 404 (audited) otherwise."""
+    found = (
+        ListingRequest.objects.filter(specialist=specialist, uuid=request_id)
+        .select_related("brand")
+        .first()
+    )
+    if found is None:
+        raise Denied(ListingRequest, request_id)
+    return found
+
+
+def staff_listing_requests(brand) -> QuerySet[ListingRequest]:
+    """Requests waiting for ``brand``'s staff, oldest first, with who is asking."""
+    return (
+        ListingRequest.objects.filter(brand=brand, status=ListingRequest.Status.PENDING)
+        .select_related("specialist", "specialist__user")
+        .order_by("created_at", "pk")
+    )
+
+
+def access_staff_listing_request(brand, request_id: uuid.UUID) -> ListingRequest:
+    """A request made to ``brand`` (any status, so a stale form is told it was decided);
+    another brand's request answers 404 (audited), like one that does not exist."""
+    found = (
+        ListingRequest.objects.filter(brand=brand, uuid=request_id)
+        .select_related("brand", "specialist")
+        .first()
+    )
+    if found is None:
+        raise Denied(ListingRequest, request_id)
+    return found
 
 
 def current_care(patient) -> CareRelationship | None:

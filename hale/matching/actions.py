@@ -1,4 +1,5 @@
-"""Every change to listings, brand matching settings, match profiles and care relationships."""
+"""Every change to listings, listing requests, brand matching settings, match profiles and care
+relationships."""
 
 import datetime as dt
 
@@ -8,8 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hale.core import audit
+from hale.core.tasks import enqueue_on_commit
 from hale.matching.licences import brand_region, holds_licence
-from hale.matching.models import BrandMatching, CareRelationship, Listing, MatchProfile
+from hale.matching.models import (
+    BrandMatching,
+    CareRelationship,
+    Listing,
+    ListingRequest,
+    MatchProfile,
+)
+from hale.matching.tasks import notify_listing_decided, notify_listing_requested
 from hale.scheduling.errors import SchedulingError
 from hale.specialists.models import Specialist
 
@@ -61,6 +70,130 @@ def set_listing_price(*, listing: Listing, price_minor: int | None, acting_user)
     listing.save(update_fields=["price_minor"])
     audit.record(acting_user, "matching.listing_price", listing, brand=listing.brand)
     return listing
+
+
+# --- Listing requests -------------------------------------------------------------------------
+
+DECLINE_REASON_MAX_LENGTH = 1000
+
+
+class ListingRequestDecided(MatchingError):
+    """The request stopped waiting (decided or withdrawn) since the page was shown."""
+
+    def __init__(self, listing_request: ListingRequest) -> None:
+        super().__init__(
+            _("This request was just decided: it is %(status)s now.")
+            % {"status": listing_request.get_status_display().lower()}
+        )
+
+
+def _locked_pending(listing_request: ListingRequest) -> ListingRequest:
+    """The request re-read under a row lock; refused unless it still waits."""
+    locked = ListingRequest.objects.select_for_update().get(pk=listing_request.pk)
+    if not locked.is_pending:
+        raise ListingRequestDecided(locked)
+    return locked
+
+
+@transaction.atomic
+def request_listing(
+    *, specialist: Specialist, brand, message: str = "", acting_user
+) -> ListingRequest:
+    """Ask ``brand`` to list ``specialist``. Refused for a specialist who is not approved, a
+    brand that is not active, a brand already listing them, a brand they already asked
+    (one waiting request per brand, held by the database) and a message over 1,000
+    characters. The brand's staff are told after commit."""
+    message = (message or "").replace("\r\n", "\n").strip()
+    if not specialist.is_approved:
+        raise MatchingError(_("Only approved specialists can ask to be listed."))
+    if not brand.is_active:
+        raise MatchingError(_("This brand does not take listing requests."))
+    if len(message) > ListingRequest.MESSAGE_MAX_LENGTH:
+        raise MatchingError(
+            _("Keep the message under %(max)d characters.")
+            % {"max": ListingRequest.MESSAGE_MAX_LENGTH}
+        )
+    if Listing.objects.filter(brand=brand, specialist=specialist).exists():
+        raise MatchingError(_("You are already listed on %(brand)s.") % {"brand": brand.name})
+    try:
+        with transaction.atomic():
+            listing_request = ListingRequest.objects.create(
+                specialist=specialist, brand=brand, message=message
+            )
+    except IntegrityError:
+        raise MatchingError(
+            _("You already asked %(brand)s; wait for its answer or withdraw that request.")
+            % {"brand": brand.name}
+        ) from None
+    audit.record(acting_user, "matching.listing_requested", listing_request, brand=brand)
+    enqueue_on_commit(notify_listing_requested, listing_request.pk)
+    return listing_request
+
+
+@transaction.atomic
+def withdraw_listing_request(*, listing_request: ListingRequest, acting_user) -> ListingRequest:
+    """The specialist takes back a request that still waits."""
+    listing_request = _locked_pending(listing_request)
+    listing_request.status = ListingRequest.Status.WITHDRAWN
+    listing_request.decided_by = acting_user
+    listing_request.decided_at = timezone.now()
+    listing_request.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(
+        acting_user,
+        "matching.listing_request_withdrawn",
+        listing_request,
+        brand=listing_request.brand,
+    )
+    return listing_request
+
+
+@transaction.atomic
+def approve_listing_request(*, listing_request: ListingRequest, acting_user) -> Listing:
+    """Brand staff approve a waiting request: the specialist is listed (``list_specialist``,
+    visible at once) and the request marked approved, together. The request row is locked,
+    so of two staff approving at once one lists and the other is told it was just decided.
+    A listing staff added meanwhile by hand is kept as it is."""
+    listing_request = _locked_pending(listing_request)
+    specialist = Specialist.objects.get(pk=listing_request.specialist_id)
+    brand = listing_request.brand
+    listing = Listing.objects.filter(brand=brand, specialist=specialist).first()
+    if listing is None:
+        listing = list_specialist(brand=brand, specialist=specialist, acting_user=acting_user)
+    listing_request.status = ListingRequest.Status.APPROVED
+    listing_request.decided_by = acting_user
+    listing_request.decided_at = timezone.now()
+    listing_request.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(acting_user, "matching.listing_request_approved", listing_request, brand=brand)
+    enqueue_on_commit(notify_listing_decided, listing_request.pk)
+    return listing
+
+
+@transaction.atomic
+def decline_listing_request(
+    *, listing_request: ListingRequest, reason: str, acting_user
+) -> ListingRequest:
+    """Brand staff decline a waiting request, with the reason the specialist reads."""
+    reason = (reason or "").replace("\r\n", "\n").strip()
+    if not reason:
+        raise MatchingError(_("Give the specialist a reason."))
+    if len(reason) > DECLINE_REASON_MAX_LENGTH:
+        raise MatchingError(
+            _("Keep the reason under %(max)d characters.") % {"max": DECLINE_REASON_MAX_LENGTH}
+        )
+    listing_request = _locked_pending(listing_request)
+    listing_request.status = ListingRequest.Status.DECLINED
+    listing_request.decided_by = acting_user
+    listing_request.decided_at = timezone.now()
+    listing_request.decline_reason = reason
+    listing_request.save(update_fields=["status", "decided_by", "decided_at", "decline_reason"])
+    audit.record(
+        acting_user,
+        "matching.listing_request_declined",
+        listing_request,
+        brand=listing_request.brand,
+    )
+    enqueue_on_commit(notify_listing_decided, listing_request.pk)
+    return listing_request
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from hale.matching.models import (
     BrandQuestionnaire,
     CareRelationship,
     Listing,
+    ListingRequest,
     Supervision,
 )
 
@@ -14,6 +15,13 @@ class ListingAdmin(admin.ModelAdmin):
     list_display = ["specialist", "brand", "visibility", "price_minor", "created_at"]
     list_filter = ["brand", "visibility"]
     raw_id_fields = ["specialist"]
+
+
+@admin.register(ListingRequest)
+class ListingRequestAdmin(admin.ModelAdmin):
+    list_display = ["specialist", "brand", "status", "created_at", "decided_at"]
+    list_filter = ["brand", "status"]
+    raw_id_fields = ["specialist", "decided_by"]
 
 
 @admin.register(CareRelationship)

@@ -17,3 +17,9 @@ class MatchingConfig(AppConfig):
         hooks.appointment_cancelled.connect(programs.release_cover)
         hooks.schedule_changed.connect(freshness.schedule_changed)
         hooks.price_override.connect(pricing.brand_price_override)
+
+        from allauth.account.signals import user_signed_up
+
+        from hale.matching import referrals
+
+        user_signed_up.connect(referrals.on_signed_up, dispatch_uid="hale.matching.referral")

@@ -3,10 +3,11 @@
 
 Export: a patient's care relationships on every brand (specialist, source, reasons, dates)
 and program memberships (eligibility, consent, covered sessions used);
-a specialist's listings and the care relationships of their practice (patients' names: the
-specialist's own practice records). Deletion: active care relationships end (the rows stay
-as part of the clinical record and point at the anonymised patient); a specialist's listings
-are hidden so they stop appearing anywhere.
+a specialist's listings, listing requests and the care relationships of their practice
+(patients' names: the specialist's own practice records). Deletion: active care relationships
+end (the rows stay as part of the clinical record and point at the anonymised patient); a
+specialist's listings are hidden so they stop appearing anywhere, and their waiting listing
+requests are withdrawn.
 """
 
 from django.db.models import Count, Q
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hale.core import audit
 from hale.core.data_rights import register_eraser, register_exporter
-from hale.matching.models import CareRelationship, Listing, ProgramMembership
+from hale.matching.models import CareRelationship, Listing, ListingRequest, ProgramMembership
 
 
 def _care_row(care: CareRelationship, *, with_patient: bool) -> dict:
@@ -71,6 +72,23 @@ def export_matching(user) -> dict:
                 specialist__user=user
             ).values_list("brand__name", "visibility", "price_minor")
         ]
+        data["listing_requests"] = [
+            {
+                "brand": name,
+                "status": status,
+                "message": message,
+                "decline_reason": reason,
+                "created_at": created.isoformat(),
+                "decided_at": decided.isoformat() if decided else None,
+            }
+            for name, status, message, reason, created, decided in ListingRequest.objects.filter(
+                specialist__user=user
+            )
+            .order_by("created_at", "pk")
+            .values_list(
+                "brand__name", "status", "message", "decline_reason", "created_at", "decided_at"
+            )
+        ]
         data["practice_care_relationships"] = [
             _care_row(c, with_patient=True) for c in cares.filter(specialist__user=user)
         ]
@@ -87,6 +105,9 @@ def erase_matching(user, *, acting_user) -> None:
     hidden = Listing.objects.filter(specialist__user=user).update(
         visibility=Listing.Visibility.HIDDEN
     )
+    withdrawn = ListingRequest.objects.filter(
+        specialist__user=user, status=ListingRequest.Status.PENDING
+    ).update(status=ListingRequest.Status.WITHDRAWN, decided_at=now)
     # The consent stays recorded (version and time) but the IP address goes with the person.
     ProgramMembership.objects.filter(patient__user=user).update(consent_ip=None)
     # A deleted specialist neither supervises nor is supervised any more.
@@ -95,7 +116,7 @@ def erase_matching(user, *, acting_user) -> None:
     supervisions, _detail = Supervision.objects.filter(
         Q(lead__user=user) | Q(supervisee__user=user)
     ).delete()
-    if count or hidden or supervisions:
+    if count or hidden or supervisions or withdrawn:
         audit.record(
             acting_user,
             "matching.erased",
@@ -103,4 +124,5 @@ def erase_matching(user, *, acting_user) -> None:
             ended=count,
             hidden=hidden,
             supervisions=supervisions,
+            listing_requests_withdrawn=withdrawn,
         )

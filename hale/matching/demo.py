@@ -4,13 +4,16 @@ Listings: eight approved specialists across the two brands (dr.rivera and dr.oka
 Calm (smart-matching) has a brand-fixed price; Northside (browse) lets specialists set prices,
 so its listings carry different ones.
 
+Listing request: Dr Tanaka (listed on Calm only) asks to be listed on Northside too, so
+Northside's staff have one to answer on their listings page.
+
 Clinical lead: Dr Rivera supervises Dr Okafor on both brands, and Okafor's Northside booking
 carries a note from the clinic so the lead has some history to read. The demo program is in
 ``hale.matching.programs.demo``."""
 
 from hale.accounts.models import User
 from hale.matching.actions import refresh_match_profiles
-from hale.matching.models import BrandMatching, Listing, Supervision
+from hale.matching.models import BrandMatching, Listing, ListingRequest, Supervision
 from hale.scheduling import actions as scheduling_actions
 from hale.scheduling.models import Appointment
 from hale.specialists.models import Specialist
@@ -42,6 +45,34 @@ def seed_demo_matching(brands) -> None:
             Listing.objects.get_or_create(
                 brand=brands[slug], specialist=specialist, defaults={"price_minor": price}
             )
+    seed_demo_listing_request(brands)
+
+
+# (specialist email, brand slug that does not list them, their message)
+LISTING_REQUEST = (
+    "dr.tanaka@hale.example",
+    "northside",
+    "I would like to offer my counselling sessions to Northside patients as well.",
+)
+
+
+def seed_demo_listing_request(brands) -> None:
+    """One waiting request; once it exists (even answered by a newcomer) it is left alone."""
+    email, slug, message = LISTING_REQUEST
+    specialist = Specialist.objects.approved().filter(user__email=email).first()
+    brand = brands.get(slug)
+    if specialist is None or brand is None:
+        return
+    if Listing.objects.filter(brand=brand, specialist=specialist).exists():
+        return
+    if ListingRequest.objects.filter(specialist=specialist, brand=brand).exists():
+        return
+    ListingRequest.objects.get_or_create(
+        specialist=specialist,
+        brand=brand,
+        status=ListingRequest.Status.PENDING,
+        defaults={"message": message},
+    )
 
 
 def refresh_demo_matching() -> None:

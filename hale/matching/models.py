@@ -75,6 +75,62 @@ class Listing(models.Model):
         return self.visibility == self.Visibility.LISTED
 
 
+class ListingRequest(models.Model):
+    """A specialist asking to be listed on a brand that does not list them yet. Brand staff
+    approve it (which creates the ``Listing``) or decline it with a reason; the specialist
+    may withdraw it while it waits. Only one request per specialist and brand waits at a
+    time (the database holds that); decided ones stay as history."""
+
+    MESSAGE_MAX_LENGTH = 1000
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the brand")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    specialist = models.ForeignKey(
+        "specialists.Specialist", on_delete=models.CASCADE, related_name="listing_requests"
+    )
+    brand = models.ForeignKey(
+        "tenancy.Brand", on_delete=models.CASCADE, related_name="listing_requests"
+    )
+    message = models.TextField(_("message"), max_length=MESSAGE_MAX_LENGTH, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    # Who closed the request (staff deciding, or the specialist withdrawing) and when.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("listing request")
+        verbose_name_plural = _("listing requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["specialist", "brand"],
+                condition=models.Q(status="pending"),
+                name="listing_request_one_pending",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["brand", "status"], name="listing_request_brand_idx"),
+            models.Index(fields=["specialist", "status"], name="listing_request_spec_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.specialist_id} asks {self.brand_id} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
 class MatchProfile(models.Model):
     """What smart-matching needs about a specialist, precomputed so one query ranks
     thousands: keys like ``|en|es|`` for portable "contains" filters, the next free slot,

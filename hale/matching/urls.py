@@ -1,10 +1,11 @@
-"""URLs of matching: discovery and programs on brand hosts, listings and supervision in the
-practice portal, listings, programs, clinical leads and the questionnaire for staff."""
+"""URLs of matching: discovery and programs on brand hosts, listings, listing requests and
+supervision in the practice portal, listings (and answering listing requests), programs,
+clinical leads and the questionnaire for staff."""
 
 from django.urls import path
 
 from hale.matching.programs import views as programs
-from hale.matching.views import browse, leads, practice, questionnaire, staff
+from hale.matching.views import browse, leads, practice, questionnaire, referrals, staff
 
 patient_urlpatterns = [
     path("specialists/", browse.browse, name="specialist_browse"),
@@ -22,12 +23,20 @@ patient_urlpatterns = [
         name="program_choose",
     ),
     path("programs/<uuid:program_id>/book/", programs.program_book, name="program_book"),
+    path("r/<uuid:specialist_id>/", referrals.landing, name="referral_landing"),
 ]
 
 # /practice/
 practice_urlpatterns = [
     path("listings/", practice.practice_listings, name="practice_listings"),
+    path("listings/request/", practice.practice_listing_request, name="practice_listing_request"),
+    path(
+        "listings/requests/<uuid:request_id>/withdraw/",
+        practice.practice_listing_request_withdraw,
+        name="practice_listing_request_withdraw",
+    ),
     path("listings/<uuid:listing_id>/preview/", practice.practice_preview, name="practice_preview"),
+    path("referrals/", referrals.practice_referrals, name="practice_referrals"),
     path("supervision/", leads.supervision_home, name="supervision_home"),
     path(
         "supervision/<uuid:supervision_id>/",
@@ -45,6 +54,16 @@ practice_urlpatterns = [
 staff_urlpatterns = [
     path("listings/", staff.staff_listings, name="staff_listings"),
     path("listings/add/", staff.staff_listing_add, name="staff_listing_add"),
+    path(
+        "listings/requests/<uuid:request_id>/approve/",
+        staff.staff_listing_request_approve,
+        name="staff_listing_request_approve",
+    ),
+    path(
+        "listings/requests/<uuid:request_id>/decline/",
+        staff.staff_listing_request_decline,
+        name="staff_listing_request_decline",
+    ),
     path("listings/settings/", staff.staff_matching_settings, name="staff_matching_settings"),
     path("listings/assign/", staff.staff_override, name="staff_care_override"),
     path(

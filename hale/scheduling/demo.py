@@ -18,6 +18,7 @@ from hale.scheduling import actions
 from hale.scheduling.models import (
     Appointment,
     AvailabilityRequest,
+    BookingPolicy,
     SessionType,
     WeeklyRule,
     specialist_zone,
@@ -25,6 +26,7 @@ from hale.scheduling.models import (
 from hale.scheduling.slots import offered_slots
 from hale.scheduling.windows import TimeWindow
 from hale.specialists.models import Specialist
+from hale.tenancy.models import Brand
 
 SCHEDULES: dict[str, dict[str, Any]] = {
     "dr.rivera@hale.example": {
@@ -96,6 +98,20 @@ HISTORY = [
     ("jo@northside.example", "northside", "dr.rivera@hale.example", "Therapy session", (2,)),
 ]
 
+# Past sessions that did not take place, for the specialists' statistics.
+OUTCOMES = [
+    ("alex@calm.example", "calm", "dr.rivera@hale.example", "Therapy session", 3, "no_show"),
+    ("alex@calm.example", "calm", "dr.rivera@hale.example", "Therapy session", 5, "cancelled"),
+    (
+        "priya@northside.example",
+        "northside",
+        "dr.okafor@hale.example",
+        "Counselling session",
+        2,
+        "cancelled",
+    ),
+]
+
 
 @transaction.atomic
 def seed_demo_schedule() -> None:
@@ -136,6 +152,12 @@ def seed_demo_schedule() -> None:
                     start_time=dt.time(start),
                     end_time=dt.time(end),
                 )
+
+    # Northside reminds a day before only (Calm Minds keeps both reminders): the staff page
+    # /staff/brands/northside/booking-policy/ shows and changes it.
+    northside = Brand.objects.filter(slug="northside").first()
+    if northside is not None:
+        BookingPolicy.objects.get_or_create(brand=northside, defaults={"remind_hour_before": False})
 
     now = timezone.now()
     for patient_email, brand_slug, specialist_email, session_name, days in BOOKINGS:
@@ -192,16 +214,17 @@ def _patient(email: str, brand_slug: str) -> Patient | None:
 
 
 def _seed_history(specialists, now: dt.datetime) -> None:
-    """Completed sessions in the past, written as the records they would be: the booking
-    actions refuse a time that has gone by, so these rows are made directly."""
-    for patient_email, brand_slug, specialist_email, session_name, weeks_ago in HISTORY:
+    """Past sessions (completed, and a few cancelled or missed), written as the records they
+    would be: the booking actions refuse a time that has gone by, so these rows are made
+    directly."""
+    rows: list[tuple[str, str, str, str, tuple[int, ...], str]] = [
+        (*row, Appointment.Status.COMPLETED) for row in HISTORY
+    ]
+    rows += [(p, b, s, name, (weeks,), status) for p, b, s, name, weeks, status in OUTCOMES]
+    for patient_email, brand_slug, specialist_email, session_name, weeks_ago, status in rows:
         specialist = specialists.get(specialist_email)
         patient = _patient(patient_email, brand_slug)
         if specialist is None or patient is None:
-            continue
-        if Appointment.objects.filter(
-            patient=patient, specialist=specialist, start__lt=now
-        ).exists():
             continue
         session_type = SessionType.objects.get(specialist=specialist, name=session_name)
         zone = specialist_zone(specialist)
@@ -209,6 +232,10 @@ def _seed_history(specialists, now: dt.datetime) -> None:
         local -= dt.timedelta(days=local.weekday())  # this week's Monday, 10:00 their time
         for weeks in weeks_ago:
             start = local - dt.timedelta(weeks=weeks)
+            if Appointment.objects.filter(
+                patient=patient, specialist=specialist, start=start
+            ).exists():
+                continue
             Appointment.objects.create(
                 brand=patient.brand,
                 patient=patient,
@@ -221,7 +248,8 @@ def _seed_history(specialists, now: dt.datetime) -> None:
                 location=session_type.location,
                 price_minor=session_type.price_minor,
                 currency=session_type.currency,
-                status=Appointment.Status.COMPLETED,
+                status=status,
+                cancellation_reason="Demo: could not make it." if status == "cancelled" else "",
                 created_by=patient.user,
             )
 

@@ -5,7 +5,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hale.scheduling.models import DateOverride, SessionType, Weekday
+from hale.scheduling.models import BookingPolicy, DateOverride, SessionType, Weekday
 from hale.scheduling.slots import local_to_utc
 from hale.scheduling.windows import MAX_WINDOWS, TimeWindow
 
@@ -317,6 +317,16 @@ class PreferencesForm(forms.Form):
     default_session_type = forms.ChoiceField(
         label=_("Default session type for proposals"), required=False
     )
+    week_starts_on = forms.TypedChoiceField(label=_("Weeks start on"), coerce=int)
+    day_starts_at = forms.IntegerField(
+        label=_("Calendar days show from (hour)"), min_value=0, max_value=23
+    )
+    day_ends_at = forms.IntegerField(
+        label=_("Calendar days show until (hour)"),
+        min_value=1,
+        max_value=24,
+        help_text=_("Sessions and open hours outside these hours are still shown."),
+    )
     feed_shows_patient_names = forms.BooleanField(
         label=_("Show patient names in my calendar feed"),
         required=False,
@@ -332,9 +342,17 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.session_types = {str(s.uuid): s for s in session_types}
         self.fields["calendar_view"].choices = SchedulePreferences.View.choices
+        self.fields["week_starts_on"].choices = SchedulePreferences.WeekStart.choices
         self.fields["default_session_type"].choices = [("", _("No default"))] + [
             (key, str(s)) for key, s in self.session_types.items()
         ]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("day_starts_at"), data.get("day_ends_at")
+        if start is not None and end is not None and end <= start:
+            self.add_error("day_ends_at", _("The day must end after it starts."))
+        return data
 
     def values(self) -> dict:
         data = dict(self.cleaned_data)
@@ -369,3 +387,14 @@ def posted_version(data) -> int:
         return int(data.get("version", ""))
     except (TypeError, ValueError):
         return -1
+
+
+class BookingPolicyForm(forms.ModelForm):
+    class Meta:
+        model = BookingPolicy
+        fields = [
+            "cancellation_notice_hours",
+            "request_response_hours",
+            "remind_day_before",
+            "remind_hour_before",
+        ]

@@ -67,6 +67,10 @@ APPOINTMENT_MESSAGES = {
         gettext_lazy("Rescheduled: %(session)s now on %(when)s"),
         gettext_lazy("%(session)s with %(other)s moved from %(previous)s to %(when)s."),
     ),
+    "appointment.reminder": (
+        gettext_lazy("Reminder: %(session)s on %(when)s"),
+        gettext_lazy("%(session)s with %(other)s starts on %(when)s."),
+    ),
     "appointment.proposal_changed": (
         gettext_lazy("Changed proposal: %(session)s on %(when)s"),
         gettext_lazy(
@@ -145,9 +149,11 @@ def notify_appointment(
     previous_start: dt.datetime | None = None,
     names: dict | None = None,
     note: Promise | None = None,
+    now: bool = False,
 ) -> None:
-    """Tell the patient and the specialist about ``appointment`` after commit. ``note`` (lazy,
-    may use %(other)s) is added to the body."""
+    """Tell the patient and the specialist about ``appointment`` after commit (``now``: in
+    the current transaction, so the notifications commit or roll back with it). ``note``
+    (lazy, may use %(other)s) is added to the body."""
     appointment_id = appointment.pk
 
     def send() -> None:
@@ -192,7 +198,10 @@ def notify_appointment(
             note=note,
         )
 
-    transaction.on_commit(send)
+    if now:
+        send()
+    else:
+        transaction.on_commit(send)
 
 
 def notify_request(

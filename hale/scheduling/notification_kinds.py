@@ -127,3 +127,12 @@ BUSY_IMPORT_FAILED = register(
         order=62,
     )
 )
+APPOINTMENT_REMINDER = register(
+    Kind(
+        key="appointment.reminder",
+        label=_("Session reminder"),
+        description=_("A day and an hour before each session (as the clinic sets them)."),
+        order=58,
+        portals=_BOTH,
+    )
+)

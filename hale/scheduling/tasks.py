@@ -7,6 +7,7 @@ from hale.core.tasks import can_defer, retrying_task
 from hale.scheduling.busy_sync import refresh_busy_source
 from hale.scheduling.expiry import expire_availability_requests, expire_proposals
 from hale.scheduling.models import BusySource
+from hale.scheduling.reminders import reminder_moments, send_due_reminders
 
 
 @retrying_task()
@@ -71,3 +72,22 @@ def refresh_due_busy_sources(now=None) -> dict[str, int]:
     for pk in BusySource.objects.filter(next_fetch_at__lte=now).values_list("pk", flat=True):
         counts[refresh_busy_source(source_id=pk, now=now)] += 1
     return counts
+
+
+@retrying_task()
+def send_reminders() -> int:
+    """Send the session reminders that are due (idempotent: see ``scheduling.reminders``)."""
+    return send_due_reminders()
+
+
+def schedule_reminders(appointment) -> None:
+    """After commit, ask the worker to send ``appointment``'s reminders at their moments
+    (backends that cannot defer rely on ``manage.py send_reminders`` from cron)."""
+    moments = [m for m in reminder_moments(appointment) if m > timezone.now()]
+
+    def enqueue():
+        if can_defer(send_reminders):
+            for moment in moments:
+                send_reminders.using(run_after=moment).enqueue()
+
+    transaction.on_commit(enqueue)

@@ -3,7 +3,7 @@ availability and calendar feeds under /practice/schedule/."""
 
 from django.urls import path
 
-from hale.scheduling.views import calendars, practice
+from hale.scheduling.views import calendars, practice, staff
 from hale.scheduling.views import patient as views_patient
 
 patient_urlpatterns = [
@@ -101,4 +101,9 @@ practice_urlpatterns = [
         calendars.busy_source_action,
         name="schedule_busy_source_action",
     ),
+]
+
+# /staff/brands/<brand_slug>/
+staff_urlpatterns = [
+    path("booking-policy/", staff.booking_policy, name="staff_booking_policy"),
 ]

@@ -43,3 +43,13 @@ APPLICATION_REJECTED = register(
         **_DECISION,
     )
 )
+
+REFERRAL = register(
+    Kind(
+        key="specialist.referral",
+        label=_("New referral"),
+        description=_("When someone signs up through your referral link."),
+        order=33,
+        portals=(PLATFORM,),
+    )
+)

@@ -25,6 +25,7 @@ BRANDS = [
         "support_email": "care@calm.example",
         "plan": Plan.PREMIUM,
         "portal_addon": True,
+        "referrals_enabled": True,
         "features": ["video", "smart_matching", "payments", "messaging"],
     },
     {

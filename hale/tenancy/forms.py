@@ -155,6 +155,7 @@ class BrandSettingsForm(forms.ModelForm):
             "default_time_zone",
             "support_email",
             "messaging_policy",
+            "referrals_enabled",
             "signin_methods",
             "require_mfa_for_staff",
             "require_mfa_for_specialists",

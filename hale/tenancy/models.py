@@ -137,6 +137,14 @@ class Brand(models.Model):
         default=MessagingPolicy.REPLY_ONLY,
         help_text=_("Who may start a conversation in secure messaging, and who may answer."),
     )
+    referrals_enabled = models.BooleanField(
+        _("referral program"),
+        default=False,
+        help_text=_(
+            "Specialists get a referral link to this portal; people who sign up through it "
+            "are allocated to them."
+        ),
+    )
     plan = models.CharField(
         _("plan"),
         max_length=16,

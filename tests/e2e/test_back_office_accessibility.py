@@ -27,6 +27,7 @@ STAFF_PAGES = [
     ("/staff/brands/calm/shop/products/new/", "New product"),
     ("/staff/brands/calm/shop/products/import/", "Import products"),
     ("/staff/brands/calm/shop/orders/", "Orders"),
+    ("/staff/brands/calm/booking-policy/", "Booking policy"),
 ]
 
 

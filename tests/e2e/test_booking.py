@@ -80,7 +80,7 @@ def test_patient_books_in_their_zone_and_specialist_sees_it(
     assert_accessible(page)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Appointments").click()
-    upcoming = page.get_by_role("region", name="Upcoming")
+    upcoming = page.get_by_role("tabpanel", name="Upcoming")
     expect(upcoming).to_contain_text("Therapy session")
     expect(upcoming).to_contain_text("Dr Dana One, PsyD")
     appointment = Appointment.objects.get()

@@ -1,5 +1,6 @@
 """The staff listings back office (platform host): list specialists on the brand, their
-visibility and prices, the brand's matching settings, and assigning a patient's specialist."""
+visibility and prices, answer specialists' requests to be listed, the brand's matching
+settings, and assigning a patient's specialist."""
 
 import uuid
 
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from hale.accounts.models import Patient
 from hale.matching import access, actions
+from hale.matching.forms.listing_requests import DeclineListingRequestForm
 from hale.matching.forms.staff import (
     AddListingForm,
     BrandMatchingForm,
@@ -24,15 +26,28 @@ from hale.tenancy.access import access_staff_brand
 
 
 def _staff_page(
-    request, brand, *, add_form=None, settings_form=None, override_form=None, status=200
+    request,
+    brand,
+    *,
+    add_form=None,
+    settings_form=None,
+    override_form=None,
+    decline_forms=None,
+    status=200,
 ):
     settings_row = access.brand_matching(brand)
+    decline_forms = decline_forms or {}
+    pending = [
+        (r, decline_forms.get(r.pk) or _decline_form(r))
+        for r in access.staff_listing_requests(brand)
+    ]
     return render(
         request,
         "matching/staff_listings.html",
         {
             "managed_brand": brand,
             "listings": list(access.staff_listings(brand)),
+            "listing_requests": pending,
             "add_form": add_form or AddListingForm(queryset=access.listable_specialists(brand)),
             "settings_form": settings_form
             or BrandMatchingForm(
@@ -54,6 +69,15 @@ def _staff_page(
         },
         status=status,
     )
+
+
+def _decline_form(listing_request, data=None) -> DeclineListingRequestForm:
+    # One form per waiting request on the page: ids and labels made unique by the request.
+    form = DeclineListingRequestForm(data, auto_id=f"id_decline_{listing_request.uuid}_%s")
+    form.fields["reason"].label = _("Reason for declining %(name)s") % {
+        "name": listing_request.specialist.display_name
+    }
+    return form
 
 
 def _patients(brand):
@@ -85,6 +109,56 @@ def staff_listing_add(request: HttpRequest, brand_slug: str) -> HttpResponse:
         messages.success(request, _("The specialist is listed."))
         return redirect("staff_listings", brand.slug)
     return _staff_page(request, brand, add_form=form, status=400)
+
+
+@login_required
+@require_POST
+def staff_listing_request_approve(
+    request: HttpRequest, brand_slug: str, request_id: uuid.UUID
+) -> HttpResponse:
+    brand = access_staff_brand(request.user, brand_slug)
+    listing_request = access.access_staff_listing_request(brand, request_id)
+    try:
+        actions.approve_listing_request(listing_request=listing_request, acting_user=request.user)
+    except actions.MatchingError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is listed.") % {"name": listing_request.specialist.display_name},
+        )
+    return redirect("staff_listings", brand.slug)
+
+
+@login_required
+@require_POST
+def staff_listing_request_decline(
+    request: HttpRequest, brand_slug: str, request_id: uuid.UUID
+) -> HttpResponse:
+    """Decline with the reason the specialist reads; without one the page comes back (400)
+    with the error by the reason field."""
+    brand = access_staff_brand(request.user, brand_slug)
+    listing_request = access.access_staff_listing_request(brand, request_id)
+    if not listing_request.is_pending:
+        messages.error(request, str(actions.ListingRequestDecided(listing_request).message))
+        return redirect("staff_listings", brand.slug)
+    form = _decline_form(listing_request, request.POST)
+    if form.is_valid():
+        try:
+            actions.decline_listing_request(
+                listing_request=listing_request,
+                reason=form.cleaned_data["reason"],
+                acting_user=request.user,
+            )
+        except actions.ListingRequestDecided as exc:
+            messages.error(request, str(exc.message))
+            return redirect("staff_listings", brand.slug)
+        except actions.MatchingError as exc:
+            form.add_error("reason", str(exc.message))
+    if not form.is_valid():
+        return _staff_page(request, brand, decline_forms={listing_request.pk: form}, status=400)
+    messages.success(request, _("The request is declined."))
+    return redirect("staff_listings", brand.slug)
 
 
 @login_required

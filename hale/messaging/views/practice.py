@@ -17,7 +17,7 @@ from hale.messaging import access
 from hale.messaging.models import Conversation, Side
 from hale.messaging.policy import Policy
 from hale.messaging.views import common
-from hale.scheduling.access import specialist_appointments
+from hale.scheduling.access import specialist_appointments, specialist_requests
 
 PORTAL = common.Portal(
     side=Side.SPECIALIST, base_template="specialist/base.html", prefix="practice_message"
@@ -112,6 +112,11 @@ def patient(request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:
         {
             "summary": patient_summary(person, viewer.specialist),
             "appointments": appointments,
+            "requests": list(
+                specialist_requests(viewer.specialist)
+                .filter(patient=person)
+                .order_by("-created_at")[:20]
+            ),
             "record_sections": record_sections(
                 patient=person,
                 audience="specialist",

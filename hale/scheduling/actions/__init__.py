@@ -15,6 +15,7 @@ from hale.scheduling.actions.availability import (
     add_one_off_slot,
     add_weekly_rule,
     remove_availability_item,
+    save_booking_policy,
     save_schedule_preferences,
     save_session_type,
 )
@@ -97,6 +98,7 @@ __all__ = [
     "request_availability",
     "reschedule_appointment",
     "revoke_calendar_feed",
+    "save_booking_policy",
     "save_schedule_preferences",
     "save_session_type",
     "set_clinic_notes",

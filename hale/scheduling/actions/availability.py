@@ -172,12 +172,49 @@ def save_schedule_preferences(*, specialist: Specialist, acting_user, values: di
         "calendar_view",
         "proposal_expiry_hours",
         "default_session_type",
+        "week_starts_on",
+        "day_starts_at",
+        "day_ends_at",
         "feed_shows_patient_names",
     ):
         if name in values:
             setattr(prefs, name, values[name])
     if not 1 <= prefs.proposal_expiry_hours <= MAX_PROPOSAL_HOURS:
         raise SchedulingError(_("A proposal must expire within 1 hour to 14 days."))
+    if not 0 <= prefs.day_starts_at < prefs.day_ends_at <= 24:
+        raise SchedulingError(_("The day must end after it starts."))
+    if prefs.week_starts_on not in SchedulePreferences.WeekStart.values:
+        raise SchedulingError(_("Choose the day your weeks start on."))
     prefs.save()
     audit.record(acting_user, "scheduling.preferences_saved", prefs)
     return prefs
+
+
+POLICY_FIELDS = (
+    "cancellation_notice_hours",
+    "request_response_hours",
+    "remind_day_before",
+    "remind_hour_before",
+)
+
+
+@transaction.atomic
+def save_booking_policy(*, brand, acting_user, values: dict):
+    """The brand's booking policy (staff of the brand; the caller checked): notice, request
+    window and which session reminders are sent."""
+    from hale.scheduling.models import BookingPolicy
+
+    policy, _created = BookingPolicy.objects.select_for_update().get_or_create(brand=brand)
+    for name in POLICY_FIELDS:
+        if name in values:
+            setattr(policy, name, values[name])
+    policy.full_clean()
+    policy.save()
+    audit.record(
+        acting_user,
+        "scheduling.booking_policy_saved",
+        policy,
+        brand=brand,
+        **{k: str(v) for k, v in values.items() if k in POLICY_FIELDS},
+    )
+    return policy

@@ -167,19 +167,20 @@ def release_hold(*, appointment: Appointment, acting_user=None) -> bool:
     return True
 
 
-def _notice_deadline(appointment: Appointment) -> dt.datetime:
-    return appointment.start - dt.timedelta(
-        hours=access.cancellation_notice_hours(appointment.brand)
-    )
+def _notice_deadline(appointment: Appointment, notice_hours: int | None = None) -> dt.datetime:
+    if notice_hours is None:
+        notice_hours = access.cancellation_notice_hours(appointment.brand)
+    return appointment.start - dt.timedelta(hours=notice_hours)
 
 
-def cancellation_is_late(appointment: Appointment, now=None) -> bool:
-    """Would a patient's cancellation now be late under the brand's policy?"""
-    return (now or timezone.now()) > _notice_deadline(appointment)
+def cancellation_is_late(appointment: Appointment, now=None, notice_hours=None) -> bool:
+    """Would a patient's cancellation now be late under the brand's policy? (A page showing
+    several appointments of one brand passes ``notice_hours`` read once.)"""
+    return (now or timezone.now()) > _notice_deadline(appointment, notice_hours)
 
 
-def can_reschedule(appointment: Appointment, now=None) -> bool:
-    return appointment.is_booked and not cancellation_is_late(appointment, now)
+def can_reschedule(appointment: Appointment, now=None, notice_hours=None) -> bool:
+    return appointment.is_booked and not cancellation_is_late(appointment, now, notice_hours)
 
 
 @transaction.atomic

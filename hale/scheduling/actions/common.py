@@ -18,6 +18,7 @@ from hale.scheduling.models import (
 )
 from hale.scheduling.pricing import session_price
 from hale.scheduling.slots import offered_slots, slot_is_offered
+from hale.scheduling.tasks import schedule_reminders
 from hale.specialists.models import Specialist
 
 logger = logging.getLogger(__name__)
@@ -118,6 +119,9 @@ def save_booked(appointment: Appointment, *, update_fields=None) -> None:
         if "appt_no_double_booking" in str(exc) or "exclusion" in str(exc).lower():
             raise SlotTaken from exc
         raise
+    if appointment.status == Appointment.Status.CONFIRMED:
+        # Booked, paid, accepted or moved: its reminders fall due at new moments.
+        schedule_reminders(appointment)
 
 
 def session_snapshot(session_type: SessionType, brand) -> dict:

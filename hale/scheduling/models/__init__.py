@@ -12,6 +12,7 @@ from hale.scheduling.models.appointments import (
     Appointment,
     AppointmentEvent,
     AppointmentQuerySet,
+    Reminder,
 )
 from hale.scheduling.models.availability import (
     Break,
@@ -41,6 +42,7 @@ __all__ = [
     "CalendarFeed",
     "DateOverride",
     "OneOffSlot",
+    "Reminder",
     "SchedulePreferences",
     "SessionType",
     "Weekday",

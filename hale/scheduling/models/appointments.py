@@ -227,3 +227,26 @@ class AppointmentEvent(models.Model):
             reason=reason,
             data=data,
         )
+
+
+class Reminder(models.Model):
+    """A reminder sent for an appointment ``lead_minutes`` before the start it was about.
+
+    The row is written in the same transaction as the notifications it stands for, and is
+    unique per appointment, lead and start: a retried or duplicated task, or two workers,
+    cannot send it twice, and a rescheduled session (a new start) is reminded afresh."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reminders")
+    lead_minutes = models.PositiveIntegerField()
+    for_start = models.DateTimeField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "lead_minutes", "for_start"], name="reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"reminder {self.lead_minutes} min before {self.for_start:%Y-%m-%d %H:%M}"

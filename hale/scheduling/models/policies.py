@@ -33,6 +33,17 @@ class BookingPolicy(models.Model):
         help_text=_("How long specialists have to answer a patient's availability request."),
     )
 
+    remind_day_before = models.BooleanField(
+        _("remind 24 hours before"),
+        default=True,
+        help_text=_("Patients and specialists are reminded a day before each session."),
+    )
+    remind_hour_before = models.BooleanField(
+        _("remind 1 hour before"),
+        default=True,
+        help_text=_("Patients and specialists are reminded an hour before each session."),
+    )
+
     class Meta:
         verbose_name = _("booking policy")
         verbose_name_plural = _("booking policies")
@@ -70,6 +81,27 @@ class SchedulePreferences(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+
+    class WeekStart(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    week_starts_on = models.PositiveSmallIntegerField(
+        _("weeks start on"), choices=WeekStart.choices, default=WeekStart.MONDAY
+    )
+    DEFAULT_DAY_START, DEFAULT_DAY_END = 7, 21
+    day_starts_at = models.PositiveSmallIntegerField(
+        _("calendar days show from (hour)"),
+        default=DEFAULT_DAY_START,
+        validators=[MaxValueValidator(23)],
+    )
+    day_ends_at = models.PositiveSmallIntegerField(
+        _("calendar days show until (hour)"),
+        default=DEFAULT_DAY_END,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_("Sessions and open hours outside these hours are still shown."),
     )
     feed_shows_patient_names = models.BooleanField(
         _("show patient names in my calendar feed"),

@@ -79,6 +79,52 @@ def test_feed_page_is_404_for_patients(client_for, patient_a):
     assert not CalendarFeed.objects.exists()
 
 
+DAY = {"week_starts_on": 0, "day_starts_at": 7, "day_ends_at": 21}
+
+
+def test_weeks_start_on_the_day_the_specialist_chose_and_days_show_their_hours(
+    client_for, open_specialist
+):
+    client = client_for(open_specialist.user, HOST)
+    response = client.post(
+        "/practice/schedule/preferences/",
+        {
+            "calendar_view": "week",
+            "proposal_expiry_hours": 48,
+            "default_session_type": "",
+            "week_starts_on": 6,
+            "day_starts_at": 6,
+            "day_ends_at": 22,
+        },
+    )
+    assert response.status_code == 302
+    # 2026-12-09 is a Wednesday: the week shown runs Sunday 6 to Saturday 12 December.
+    page = client.get("/practice/schedule/?view=week&date=2026-12-09")
+    days = page.context["days"]
+    assert (days[0].isoformat(), days[-1].isoformat()) == ("2026-12-06", "2026-12-12")
+    hours = [row["hour"].hour for row in page.context["rows"]]
+    assert hours[0] <= 6 and hours[-1] >= 21
+    month = client.get("/practice/schedule/?view=month&date=2026-12-09")
+    first_week = month.context["weeks"][0]
+    assert first_week[0]["date"].weekday() == 6  # a Sunday
+    bad = client.post(
+        "/practice/schedule/preferences/",
+        {
+            "calendar_view": "week",
+            "proposal_expiry_hours": 48,
+            "default_session_type": "",
+            "week_starts_on": 3,
+            "day_starts_at": 20,
+            "day_ends_at": 8,
+        },
+    )
+    assert bad.status_code == 400
+    content = bad.content.decode()
+    assert "The day must end after it starts." in content
+    prefs = SchedulePreferences.objects.get(specialist=open_specialist)
+    assert (prefs.week_starts_on, prefs.day_starts_at, prefs.day_ends_at) == (6, 6, 22)
+
+
 def test_preferences_set_calendar_view_and_proposal_defaults(
     client_for, open_specialist, session_type, patient_a, book
 ):
@@ -91,6 +137,7 @@ def test_preferences_set_calendar_view_and_proposal_defaults(
             "calendar_view": "month",
             "proposal_expiry_hours": 12,
             "default_session_type": str(session_type.uuid),
+            **DAY,
         },
     )
     assert response.status_code == 302
@@ -106,7 +153,7 @@ def test_preferences_set_calendar_view_and_proposal_defaults(
     assert re.search(rf'<option value="{session_type.uuid}" selected>', propose)
     bad = client.post(
         "/practice/schedule/preferences/",
-        {"calendar_view": "year", "proposal_expiry_hours": 0, "default_session_type": ""},
+        {"calendar_view": "year", "proposal_expiry_hours": 0, "default_session_type": "", **DAY},
     )
     assert bad.status_code == 400
     prefs.refresh_from_db()

@@ -97,7 +97,8 @@ def test_appointment_lists_show_a_screenful_with_show_more(
     page = client.get("/appointments/").content.decode()
     upcoming, past = page.split('id="past-heading"')
     assert upcoming.count('class="card appointment') == 20
-    assert "?upcoming=40#upcoming-heading" in upcoming and "?past=40#past-heading" in past
+    assert "?upcoming=40&amp;tab=upcoming#upcoming-heading" in upcoming
+    assert "?past=40&amp;tab=past#past-heading" in past
     more = client.get("/appointments/?upcoming=40").content.decode()
     upcoming = more.split('id="past-heading"')[0]
     assert upcoming.count('class="card appointment') == 40 and "upcoming=60" in upcoming
@@ -257,3 +258,16 @@ def test_home_lists_bookable_specialists_and_nav_links(client_for, patient_a, op
 def test_anonymous_is_sent_to_sign_in(anonymous, brand_a):
     response = anonymous(CALM).get("/appointments/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_list_opens_on_the_tab_the_url_names(client_for, patient_a):
+    client = client_for(patient_a.user, CALM)
+    page = client.get("/appointments/").content.decode()
+    assert 'id="panel-upcoming" aria-labelledby="upcoming-heading" data-tab-selected' in page
+    assert 'id="panel-past" aria-labelledby="past-heading">' in page
+    page = client.get("/appointments/?tab=past").content.decode()
+    assert 'id="panel-past" aria-labelledby="past-heading" data-tab-selected' in page
+    assert 'id="panel-upcoming" aria-labelledby="upcoming-heading">' in page
+    # Anything else opens the upcoming tab.
+    page = client.get("/appointments/?tab=<script>").content.decode()
+    assert 'aria-labelledby="upcoming-heading" data-tab-selected' in page

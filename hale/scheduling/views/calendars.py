@@ -37,6 +37,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
             "default_session_type": str(prefs.default_session_type.uuid)
             if prefs.default_session_type
             else "",
+            "week_starts_on": prefs.week_starts_on,
+            "day_starts_at": prefs.day_starts_at,
+            "day_ends_at": prefs.day_ends_at,
             "feed_shows_patient_names": prefs.feed_shows_patient_names,
         },
     )

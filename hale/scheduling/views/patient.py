@@ -61,6 +61,7 @@ def appointment_list(request: BrandRequest) -> HttpResponse:
             "more_past": more_past,
             "now": now,
             "requests": requests,
+            "tab": "past" if request.GET.get("tab") == "past" else "upcoming",
         },
     )
 

@@ -33,3 +33,47 @@ function confirmations() {
 
 rememberTimeZone();
 confirmations();
+
+// [data-tabs]: sections that work as plain headings without JS become ARIA tabs. The tab list
+// (hidden until here) holds links to each panel; the server marks the first shown panel with
+// data-tab-selected (e.g. ?tab=past), and the choice is kept in the URL.
+function tabs() {
+  for (const root of document.querySelectorAll("[data-tabs]")) {
+    const list = root.querySelector("[role=tablist]");
+    const panels = [...root.querySelectorAll("[role=tabpanel]")];
+    const tabsOf = [...list.querySelectorAll("[role=tab]")];
+    if (!list || panels.length !== tabsOf.length) continue;
+    const select = (index, focus) => {
+      tabsOf.forEach((tab, i) => {
+        const on = i === index;
+        tab.setAttribute("aria-selected", String(on));
+        tab.tabIndex = on ? 0 : -1;
+        panels[i].hidden = !on;
+      });
+      if (focus) tabsOf[index].focus();
+      const url = new URL(location.href);
+      url.searchParams.set("tab", tabsOf[index].dataset.tab);
+      history.replaceState(null, "", url);
+    };
+    tabsOf.forEach((tab, i) => {
+      tab.addEventListener("click", (event) => {
+        event.preventDefault();
+        select(i, false);
+      });
+      tab.addEventListener("keydown", (event) => {
+        const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+        if (step === undefined) return;
+        event.preventDefault();
+        select((i + step + tabsOf.length) % tabsOf.length, true);
+      });
+    });
+    list.hidden = false;
+    const first = Math.max(0, panels.findIndex((p) => p.hasAttribute("data-tab-selected")));
+    tabsOf.forEach((tab, i) => {
+      tab.setAttribute("aria-selected", String(i === first));
+      tab.tabIndex = i === first ? 0 : -1;
+      panels[i].hidden = i !== first;
+    });
+  }
+}
+tabs();

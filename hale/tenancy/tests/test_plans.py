@@ -276,7 +276,7 @@ def test_the_dashboard_asks_for_signatures_only_with_the_addon(
     assert "document waits for your signature" in client.get("/").text
     _on_plan(brand_a, "premium", False)
     page = client.get("/")
-    assert page.context["consents_pending"] == 0
+    assert page.context["board"].to_sign == 0
     assert "waits for your signature" not in page.text
 
 

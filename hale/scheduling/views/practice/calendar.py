@@ -16,22 +16,25 @@ from hale.scheduling.slots import availability, load_schedule
 from hale.scheduling.views.common import practice_specialist
 
 VIEWS = ("day", "week", "month")
-DAY_START_HOUR, DAY_END_HOUR = 7, 21
 
 
-def _range(view: str, anchor: dt.date) -> tuple[dt.date, dt.date]:
-    """First and last local date shown."""
+def _week_start(day: dt.date, week_start: int) -> dt.date:
+    return day - dt.timedelta(days=(day.weekday() - week_start) % 7)
+
+
+def _range(view: str, anchor: dt.date, week_start: int = 0) -> tuple[dt.date, dt.date]:
+    """First and last local date shown (weeks start on ``week_start``, 0 = Monday)."""
     if view == "day":
         return anchor, anchor
     if view == "week":
-        first = anchor - dt.timedelta(days=anchor.weekday())
+        first = _week_start(anchor, week_start)
         return first, first + dt.timedelta(days=6)
     first = anchor.replace(day=1)
     next_month = (first + dt.timedelta(days=32)).replace(day=1)
-    # Whole weeks, Monday first.
-    start = first - dt.timedelta(days=first.weekday())
+    # Whole weeks, starting on the specialist's first day of the week.
+    start = _week_start(first, week_start)
     last = next_month - dt.timedelta(days=1)
-    end = last + dt.timedelta(days=6 - last.weekday())
+    end = _week_start(last, week_start) + dt.timedelta(days=6)
     return start, end
 
 
@@ -54,7 +57,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
     specialist = practice_specialist(request)
     zone = timezone.get_current_timezone()
     now = timezone.now()
-    default_view = access.schedule_preferences(specialist).calendar_view
+    prefs = access.schedule_preferences(specialist)
+    default_view = prefs.calendar_view
     view = request.GET.get("view", default_view)
     if view not in VIEWS:
         view = default_view
@@ -62,7 +66,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         anchor = dt.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
         anchor = now.astimezone(zone).date()
-    first, last = _range(view, anchor)
+    first, last = _range(view, anchor, prefs.week_starts_on)
     start = dt.datetime.combine(first, dt.time(0), tzinfo=zone).astimezone(dt.UTC)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), tzinfo=zone).astimezone(
         dt.UTC
@@ -120,7 +124,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         context["weeks"] = weeks
         context["weekday_names"] = [d for d in days[:7]]
     else:
-        hours = set(range(DAY_START_HOUR, DAY_END_HOUR))
+        hours = set(range(prefs.day_starts_at, prefs.day_ends_at))
         for appointment in appointments:
             hours.add(appointment.start.astimezone(zone).hour)
         for s, e in open_time:

@@ -6,7 +6,7 @@ practice has."""
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate, TruncMonth
@@ -46,13 +46,7 @@ class Series:
     revenue: dict[str, list[int]]  # currency → minor units per label
 
     def as_json(self) -> dict:
-        return {
-            "labels": self.labels,
-            "delivered": self.delivered,
-            "cancelled": self.cancelled,
-            "no_shows": self.no_shows,
-            "revenue": self.revenue,
-        }
+        return asdict(self)
 
     def rows(self) -> list[tuple]:
         """(label, delivered, cancelled, no-shows, {currency: revenue}) for the table."""
@@ -84,16 +78,11 @@ class ActionItems:
     requests_count: int = 0
     unsigned: list = field(default_factory=list)  # (appointment, [template titles])
     orders_awaiting: int = 0
-    profile_changes: bool = False
 
     @property
     def empty(self) -> bool:
         return not (
-            self.proposals_count
-            or self.requests_count
-            or self.unsigned
-            or self.orders_awaiting
-            or self.profile_changes
+            self.proposals_count or self.requests_count or self.unsigned or self.orders_awaiting
         )
 
 
@@ -123,7 +112,7 @@ def specialist_dashboard(specialist: Specialist, now: dt.datetime | None = None)
     )
     recent = now - dt.timedelta(days=RECENT_DAYS)
     counts = booked.filter(
-        start__lt=week_start + dt.timedelta(days=7), end__gt=min(day_start, week_start)
+        start__lt=week_start + dt.timedelta(days=7), end__gt=week_start
     ).aggregate(
         today=Count("pk", filter=Q(start__lt=day_start + dt.timedelta(days=1), end__gt=day_start)),
         week=Count("pk", filter=Q(end__gt=week_start)),
@@ -209,15 +198,9 @@ def _series(specialist, rows, buckets, lo, hi, trunc, zone, key) -> Series:
 def _action_items(specialist, rows, booked, now) -> ActionItems:
     items = ActionItems()
     proposals = rows.filter(status=Status.PROPOSED, expires_at__gt=now).order_by("expires_at")
-    items.proposals = list(proposals[:SHOWN])
-    items.proposals_count = (
-        len(items.proposals) if len(items.proposals) < SHOWN else (proposals.count())
-    )
+    items.proposals, items.proposals_count = _first_and_count(proposals)
     requests = scheduling.specialist_requests(specialist).open(now).order_by("expires_at")
-    items.requests = list(requests[:SHOWN])
-    items.requests_count = (
-        len(items.requests) if len(items.requests) < SHOWN else (requests.count())
-    )
+    items.requests, items.requests_count = _first_and_count(requests)
     soon = booked.filter(start__gt=now, start__lt=now + dt.timedelta(days=SOON_DAYS)).order_by(
         "start", "pk"
     )
@@ -230,8 +213,13 @@ def _action_items(specialist, rows, booked, now) -> ActionItems:
         patient_id__in=care.values("patient_id"),
         brand_id__in=care.values("brand_id"),
     ).count()
-    items.profile_changes = specialist.status == Specialist.Status.CHANGES_REQUESTED
     return items
+
+
+def _first_and_count(qs) -> tuple[list, int]:
+    """The first ``SHOWN`` rows and how many there are (counted only when there may be more)."""
+    first = list(qs[:SHOWN])
+    return first, len(first) if len(first) < SHOWN else qs.count()
 
 
 def patient_list(specialist: Specialist, *, query: str = "", status: str = "active"):

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -13,8 +13,8 @@ from hale.core.http import BrandRequest
 from hale.dashboards.patient import patient_dashboard
 from hale.dashboards.specialist import label_care, patient_list, specialist_dashboard
 from hale.helpcenter.access import featured_articles
-from hale.scheduling.access import own_specialist
 from hale.scheduling.models import Appointment
+from hale.scheduling.views.common import practice_specialist
 from hale.specialists.models import Specialist
 from hale.tenancy.access import staff_brands
 from hale.video import access as video_access
@@ -81,9 +81,7 @@ def practice_patients(request: HttpRequest) -> HttpResponse:
     """The specialist's patients on every brand: care status and source, next and last
     session, a search by name or email and a status filter; message, propose a time or add
     a note from each row."""
-    if getattr(request, "brand", None) is not None:
-        raise Http404
-    specialist = own_specialist(request.user)
+    specialist = practice_specialist(request)
     query = request.GET.get("q", "").strip()[:100]
     status = request.GET.get("status", "active")
     if status not in ("active", "ended", "all"):

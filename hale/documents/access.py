@@ -14,7 +14,6 @@ Who sees what:
 import uuid
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from hale.accounts.access import patient_record
 from hale.accounts.models import Patient
@@ -24,8 +23,7 @@ from hale.matching.access import has_care
 from hale.matching.models import Supervision
 from hale.scheduling.models import Appointment
 from hale.specialists.models import Specialist
-from hale.tenancy.access import access_staff_brand
-from hale.tenancy.models import Brand
+from hale.tenancy.access import staff_brand as staff_brand  # the staff viewer, re-exported
 
 # --- Who is looking --------------------------------------------------------------------------
 
@@ -48,14 +46,6 @@ def own_specialist(user) -> Specialist:
     if specialist is None:
         raise Denied(Specialist)
     return specialist
-
-
-def staff_brand(user, slug: str) -> Brand:
-    """The brand ``slug`` if ``user`` is its staff; 404 (audited) otherwise."""
-    try:
-        return access_staff_brand(user, slug)
-    except Http404:
-        raise Denied(Brand, slug) from None
 
 
 # --- Documents -------------------------------------------------------------------------------

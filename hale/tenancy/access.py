@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
+from hale.core.access import Denied
 from hale.tenancy.models import Brand, BrandDomain
 
 
@@ -32,6 +33,15 @@ def access_staff_brand(user, slug: str) -> Brand:
     if brand is None:
         raise Http404
     return brand
+
+
+def staff_brand(user, slug: str) -> Brand:
+    """The brand ``slug`` if ``user`` is its staff; 404 (audited as a denied access)
+    otherwise."""
+    try:
+        return access_staff_brand(user, slug)
+    except Http404:
+        raise Denied(Brand, slug) from None
 
 
 def require_plan_feature(brand: Brand | None, feature: str) -> None:

@@ -13,7 +13,7 @@ from hale.core.access import Denied
 from hale.core.http import BrandRequest
 from hale.matching import referrals
 from hale.notifications.email import portal_url
-from hale.scheduling.access import own_specialist
+from hale.scheduling.views.common import practice_specialist
 from hale.specialists.models import Specialist
 
 
@@ -37,9 +37,7 @@ def landing(request: BrandRequest, specialist_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_safe
 def practice_referrals(request: HttpRequest) -> HttpResponse:
-    if getattr(request, "brand", None) is not None:
-        raise Http404
-    specialist = own_specialist(request.user)
+    specialist = practice_specialist(request)
     links = [
         (brand, portal_url("referral_landing", brand, specialist.uuid))
         for brand in referrals.referral_brands(specialist)

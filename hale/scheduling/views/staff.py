@@ -3,26 +3,21 @@ availability-request window, session reminders)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from hale.core.access import Denied
 from hale.scheduling import actions
 from hale.scheduling.forms import BookingPolicyForm
 from hale.scheduling.models import BookingPolicy
-from hale.tenancy.access import access_staff_brand
-from hale.tenancy.models import Brand
+from hale.tenancy.access import staff_brand
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def booking_policy(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    try:
-        brand = access_staff_brand(request.user, brand_slug)
-    except Http404:
-        raise Denied(Brand, brand_slug) from None
+    brand = staff_brand(request.user, brand_slug)
     policy = BookingPolicy.objects.filter(brand=brand).first() or BookingPolicy(brand=brand)
     form = BookingPolicyForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():

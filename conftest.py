@@ -162,6 +162,7 @@ def clear_cache() -> None:
             client.delete(*keys)
     else:
         cache.clear()
+    caches["pages"].clear()  # each process's own memory (hale.accounts.pagecache)
 
 
 @pytest.fixture(autouse=True)

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "hale.accounts.pagecache.PageCacheMiddleware",
     "hale.tenancy.middleware.BrandMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -172,6 +173,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL", "")
 # Parallel test processes (pytest-xdist) share one Redis: each keeps to its own keys.
 REDIS_PREFIX = "hale" + (env_str("PYTEST_XDIST_WORKER", "") if TESTING else "")
+CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -189,6 +191,15 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Signed-in pages kept in each process's memory, checked against the database's table stamps
+# on every use (hale.accounts.pagecache). Off in tests and while developing (DEBUG), where
+# templates change under it.
+PAGE_CACHE = env_bool("PAGE_CACHE", not TESTING and not DEBUG)
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "hale-pages",
+    "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 2000)},
+}
 
 TASKS = {
     "default": {

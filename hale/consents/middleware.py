@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from hale.accounts.access import request_patient
 from hale.consents import access
-from hale.consents.models import ConsentTemplate, Requirement
+from hale.consents.models import ConsentTemplate, ConsentVersion, Requirement
+from hale.core import stamps
 from hale.legal.middleware import BRAND_URLCONF, next_path, open_prefixes
 
 CACHE_SECONDS = 300
@@ -24,6 +25,7 @@ def brand_has_signup_consents(brand_id: int) -> bool:
     """Whether the brand has a published, active sign-up consent (cached; the consent
     actions clear it when a template changes)."""
     key = cache_key(brand_id)
+    stamps.note_read(ConsentTemplate._meta.db_table, ConsentVersion._meta.db_table)
     found = cache.get(key)
     if found is None:
         found = (

@@ -59,7 +59,7 @@ from hale.core.uploads.models import Upload  # noqa: E402  (the upload pipeline'
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-__all__ = ["AuditEvent", "LapsingStatusMixin", "Upload"]
+__all__ = ["AuditEvent", "LapsingStatusMixin", "TableStamp", "Upload"]
 
 
 def max_length(model: type[models.Model], field_name: str) -> int:
@@ -69,3 +69,18 @@ def max_length(model: type[models.Model], field_name: str) -> int:
     if not isinstance(length, int):
         raise TypeError(f"{model.__name__}.{field_name} has no max_length")
     return length
+
+
+class TableStamp(models.Model):
+    """The version of one table's contents: replaced after every commit that wrote to the
+    table (``hale.core.stamps``). What was computed from a table stays valid while its stamp
+    is unchanged."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    version = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("table stamp")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.version}"

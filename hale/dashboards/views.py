@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from hale.accounts.access import request_patient
+from hale.accounts.pagecache import cacheable
 from hale.core.http import BrandRequest
 from hale.dashboards.patient import patient_dashboard
 from hale.dashboards.specialist import label_care, patient_list, specialist_dashboard
@@ -20,6 +21,7 @@ from hale.tenancy.access import staff_brands
 from hale.video import access as video_access
 
 
+@cacheable
 def patient_home(request: BrandRequest) -> HttpResponse:
     """The brand's front page; signed-in patients see their dashboard."""
     patient = request_patient(request)
@@ -39,6 +41,7 @@ def patient_home(request: BrandRequest) -> HttpResponse:
     return response
 
 
+@cacheable
 def platform_home(request: HttpRequest) -> HttpResponse:
     """The platform host: a front door to the specialist portal and the staff back office."""
     context: dict = {}

@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from hale.accounts.models import Patient
+from hale.core import stamps
 from hale.core.access import Denied
 from hale.documents.access import own_patient, staff_brand
 from hale.shop import tax
@@ -105,6 +106,7 @@ def cart_count(brand: Brand, user) -> int:
     if brand is None or not getattr(user, "is_authenticated", False):
         return 0
     key = _count_key(brand.pk, user.pk)
+    stamps.note_read(CartItem._meta.db_table, Cart._meta.db_table, Patient._meta.db_table)
     count = cache.get(key)
     if count is None:
         count = (

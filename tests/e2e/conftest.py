@@ -220,8 +220,12 @@ def _asgi_server(django_db_setup) -> Iterator[LiveServer]:
 
     # pytest-django runs tests with DEBUG=False, where WhiteNoise serves only collected files;
     # let it find static files in the source tree instead, so hale.js and the CSS load.
+    # The page cache is on, as deployed (hale.accounts.pagecache), so every journey also
+    # checks that no page is ever answered stale.
     # The middleware reads these when the application is built, hence the (re)import here.
-    with override_settings(WHITENOISE_USE_FINDERS=True, WHITENOISE_AUTOREFRESH=True):
+    with override_settings(
+        WHITENOISE_USE_FINDERS=True, WHITENOISE_AUTOREFRESH=True, PAGE_CACHE=True
+    ):
         if "hale.asgi" in sys.modules:
             asgi = importlib.reload(sys.modules["hale.asgi"])
         else:

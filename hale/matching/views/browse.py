@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hale.accounts.access import patient_record
+from hale.accounts.pagecache import cacheable
 from hale.core.http import BrandRequest
 from hale.matching import access, actions, questionnaire
 from hale.matching import shortlist as shortlists
@@ -33,6 +34,7 @@ NEXT_TIMES_SHOWN = 6
 GUIDED_FLOW = "guided"
 
 
+@cacheable
 @require_safe
 def browse(request: BrandRequest) -> HttpResponse:
     """Search and filter the brand's listed specialists (brands in *browse* mode)."""
@@ -90,6 +92,7 @@ def profile_context(specialist, brand) -> dict:
     return {"specialist": specialist, "session_type": session_type, "slots": slots, "price": price}
 
 
+@cacheable
 @require_safe
 def profile(request: BrandRequest, specialist_id: uuid.UUID) -> HttpResponse:
     """A listed specialist's public profile with price and next times; 404 if not listed."""

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from hale.core import stamps
 from hale.notifications.models import Notification
 from hale.scheduling import busy_import, busy_sync
 from hale.scheduling.models import BusySource, BusyTime
@@ -288,7 +289,7 @@ def test_import_now_runs_as_a_task_and_the_page_shows_its_progress(
         response = client.post(f"{card_url}refresh/", follow=True)
         # Asked twice while waiting: one import, not two.
         client.post(f"{card_url}refresh/")
-    assert len(queued) == 1
+    assert len([c for c in queued if not stamps.is_stamp_callback(c)]) == 1
     assert state["hits"] == hits  # nothing fetched inside the request
     page = response.content.decode()
     assert "Import started." in page and "waiting for the worker" in page

@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hale.accounts.pagecache import cacheable
 from hale.core import audit
 from hale.core.http import BrandRequest
 from hale.notifications.email import absolute_url
@@ -38,6 +39,7 @@ REQUESTS_SHOWN = 20
 # --- Appointments ------------------------------------------------------------------------------
 
 
+@cacheable
 @login_required
 @require_GET
 def appointment_list(request: BrandRequest) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from hale.accounts.pagecache import cacheable
 from hale.scheduling import access, hooks
 from hale.scheduling.models import Appointment
 from hale.scheduling.slots import availability, load_schedule
@@ -47,6 +48,7 @@ def _step(view: str, anchor: dt.date, direction: int) -> dt.date:
     return dt.date(anchor.year + month // 12, month % 12 + 1, 1)
 
 
+@cacheable
 @login_required
 @require_GET
 def calendar(request: HttpRequest) -> HttpResponse:

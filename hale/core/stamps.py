@@ -95,7 +95,7 @@ def _watch(
     execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
 ) -> Any:
     result = execute(sql, params, many, context)
-    head = sql.lstrip()[:9].upper()
+    head = sql[:24].lstrip()[:9].upper()  # not a copy of the whole statement per query
     if head.startswith(("SELECT", "WITH")):
         reads = _reads.get()
         if reads is not None:

@@ -7,22 +7,14 @@ import re
 from playwright.sync_api import expect
 
 from hale.matching import actions
-from hale.matching.models import BrandMatching, Listing, ListingRequest
-from hale.matching.tests.conftest import session_type
+from hale.matching.models import Listing, ListingRequest
+from hale.matching.tests.conftest import fix_brand_price, session_type
 
 
 def _set_up(brand_a, brand_b, specialist, staff_b) -> None:
     session_type(specialist, price=6000)
     actions.list_specialist(brand=brand_a, specialist=specialist, acting_user=staff_b)
-    brand_b.pricing_mode = "brand"
-    brand_b.save(update_fields=["pricing_mode"])
-    actions.save_brand_matching(
-        brand=brand_b,
-        acting_user=staff_b,
-        fixed_price_minor=5000,
-        fixed_currency="GBP",
-        switching_rule=BrandMatching.Switching.FREE,
-    )
+    fix_brand_price(brand_b, staff_b)
 
 
 def test_specialist_asks_northside_to_list_them_and_its_staff_approve(

@@ -9,3 +9,11 @@ from hale.scheduling.tests.conftest import (  # noqa: F401  (fixtures)
     propose,
     session_type,
 )
+
+
+def home_page(client, path="/") -> str:
+    """A signed-in home page's HTML (never stored by the browser)."""
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    return response.content.decode()

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from hale.dashboards.tests.conftest import home_page
 from hale.messaging import access as messaging_access
 from hale.messaging import actions as messaging
 from hale.messaging.models import Side
@@ -17,13 +18,6 @@ from hale.shop.models import Order, Product
 from hale.tenancy.models import Plan
 
 CALM = "calm.localhost"
-
-
-def _page(client) -> str:
-    response = client.get("/")
-    assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
-    return response.content.decode()
 
 
 def _queries(client) -> int:
@@ -65,7 +59,7 @@ def _order(patient, status, number):
 
 
 def test_a_new_patient_sees_every_card_say_plainly_that_it_is_empty(client_for, premium, patient_a):
-    page = _page(client_for(patient_a.user, CALM))
+    page = home_page(client_for(patient_a.user, CALM))
     for card in ("Upcoming appointments", "Unread messages", "Documents to sign"):
         assert card in page
     assert "Pending orders" in page and "Ready for pickup" in page
@@ -99,7 +93,7 @@ def test_the_cards_count_what_the_other_apps_created(
         expires_at=timezone.now() + dt.timedelta(days=2),
     )
 
-    page = _page(client_for(patient_a.user, CALM))
+    page = home_page(client_for(patient_a.user, CALM))
 
     counts = dict(
         (label, int(count))
@@ -126,7 +120,7 @@ def test_the_cards_count_what_the_other_apps_created(
 def test_without_the_shop_in_the_plan_no_order_cards_show(client_for, brand_a, patient_a):
     brand_a.plan = Plan.PROFESSIONAL
     brand_a.save(update_fields=["plan"])
-    page = _page(client_for(patient_a.user, CALM))
+    page = home_page(client_for(patient_a.user, CALM))
     assert "Pending orders" not in page and "Recent orders" not in page
     assert "Browse products" not in page
 
@@ -151,7 +145,7 @@ def test_another_patients_data_never_shows(
     )
     book(other, open_specialist, session_type)
     _order(other, Order.Status.READY, "O-OTHER")
-    page = _page(client_for(patient_a.user, CALM))
+    page = home_page(client_for(patient_a.user, CALM))
     assert "O-OTHER" not in page
     assert "No sessions booked." in page
 

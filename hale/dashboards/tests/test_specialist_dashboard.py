@@ -15,19 +15,13 @@ from conftest import make_user
 from hale.accounts.models import Patient
 from hale.consents import actions as consent_actions
 from hale.consents.models import Requirement
+from hale.dashboards.tests.conftest import home_page
 from hale.matching.models import CareRelationship
 from hale.payments.models import LedgerEntry, Payment
 from hale.scheduling.models import Appointment, AvailabilityRequest
 from hale.specialists.models import Specialist
 
 PLATFORM = "localhost"
-
-
-def _page(client) -> str:
-    response = client.get("/")
-    assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
-    return response.content.decode()
 
 
 def _queries(client, path="/") -> int:
@@ -99,7 +93,7 @@ def paid_for(appointment, amount, at):
 
 
 def test_a_new_specialist_sees_every_card_say_plainly_that_it_is_empty(client_for, open_specialist):
-    page = _page(client_for(open_specialist.user, PLATFORM))
+    page = home_page(client_for(open_specialist.user, PLATFORM))
     assert _counts(page) == {
         "Unread messages": 0,
         "New patients this week": 0,
@@ -127,7 +121,7 @@ def test_statistics_count_outcomes_by_day_and_month_with_revenue(
     paid_for(delivered, 6000, delivered.start)
     paid_for(old, 4000, old.start)
 
-    page = _page(client_for(open_specialist.user, PLATFORM))
+    page = home_page(client_for(open_specialist.user, PLATFORM))
     stats = _stats(page)
     daily, monthly = stats["daily"], stats["monthly"]
     assert (sum(daily["delivered"]), sum(daily["cancelled"]), sum(daily["no_shows"])) == (2, 1, 1)
@@ -163,7 +157,7 @@ def test_activity_and_action_items_come_from_the_other_apps(
     )
     consent_actions.publish_version(template=template, acting_user=staff_a, revision=None)
 
-    page = _page(client_for(open_specialist.user, PLATFORM))
+    page = home_page(client_for(open_specialist.user, PLATFORM))
     counts = _counts(page)
     assert counts["New patients this week"] == 1
     assert counts["New bookings"] == 2  # the booking and the one the propose fixture makes
@@ -175,7 +169,7 @@ def test_activity_and_action_items_come_from_the_other_apps(
 def test_the_dashboard_is_only_for_approved_specialists(client_for, specialist):
     specialist.status = Specialist.Status.CHANGES_REQUESTED
     specialist.save(update_fields=["status"])
-    page = _page(client_for(specialist.user, PLATFORM))
+    page = home_page(client_for(specialist.user, PLATFORM))
     assert "Statistics" not in page
     assert "asked for changes to your profile" in page
 

@@ -18,6 +18,21 @@ def open_hours(specialist, start=9, end=17):
         )
 
 
+def fix_brand_price(brand, acting_user, price_minor=5000, currency="GBP"):
+    """The brand sets one price for every session (pricing mode "brand")."""
+    from hale.matching.models import BrandMatching
+
+    brand.pricing_mode = "brand"
+    brand.save(update_fields=["pricing_mode"])
+    actions.save_brand_matching(
+        brand=brand,
+        acting_user=acting_user,
+        fixed_price_minor=price_minor,
+        fixed_currency=currency,
+        switching_rule=BrandMatching.Switching.FREE,
+    )
+
+
 def session_type(specialist, price=6000):
     return scheduling_actions.save_session_type(
         specialist=specialist,

@@ -14,7 +14,7 @@ from hale.core.access import DENIED_ACTION
 from hale.core.models import AuditEvent
 from hale.matching import actions
 from hale.matching.models import BrandMatching, Listing, ListingRequest
-from hale.matching.tests.conftest import session_type
+from hale.matching.tests.conftest import fix_brand_price, session_type
 from hale.notifications.models import Notification
 from hale.scheduling.pricing import session_price
 from hale.specialists.models import Specialist
@@ -368,15 +368,7 @@ def test_listings_page_shows_each_brands_price_and_pricing_mode_side_by_side(
     couple.name = "Couples session"
     couple.save(update_fields=["name"])
     actions.set_listing_price(listing=listed, price_minor=7500, acting_user=operator)
-    brand_b.pricing_mode = "brand"
-    brand_b.save(update_fields=["pricing_mode"])
-    actions.save_brand_matching(
-        brand=brand_b,
-        acting_user=staff_b,
-        fixed_price_minor=5000,
-        fixed_currency="GBP",
-        switching_rule=BrandMatching.Switching.FREE,
-    )
+    fix_brand_price(brand_b, staff_b)
     actions.list_specialist(brand=brand_b, specialist=specialist, acting_user=staff_b)
     page = client_for(specialist.user).get(LISTINGS).content.decode()
     for text in (

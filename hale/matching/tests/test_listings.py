@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from hale.core.models import AuditEvent
 from hale.matching import actions
-from hale.matching.models import BrandMatching, Listing
+from hale.matching.models import Listing
+from hale.matching.tests.conftest import fix_brand_price
 from hale.scheduling import access as scheduling_access
 from hale.scheduling.pricing import session_price
 
@@ -47,15 +48,7 @@ def test_prices_follow_the_brand_pricing_mode(brand_a, listed, specialist, opera
     assert session_price(st, brand_a).amount_minor == 6000
     actions.set_listing_price(listing=listed, price_minor=7500, acting_user=operator)
     assert session_price(st, brand_a).amount_minor == 7500
-    brand_a.pricing_mode = "brand"
-    brand_a.save(update_fields=["pricing_mode"])
-    actions.save_brand_matching(
-        brand=brand_a,
-        acting_user=operator,
-        fixed_price_minor=5000,
-        fixed_currency="GBP",
-        switching_rule=BrandMatching.Switching.FREE,
-    )
+    fix_brand_price(brand_a, operator)
     price = session_price(st, brand_a)
     assert (price.amount_minor, price.currency) == (5000, "GBP")
 
